@@ -1,0 +1,1 @@
+"""Compliance checker: rule packs, normaliser, spaCy pipeline, contact policy."""

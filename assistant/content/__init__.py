@@ -1,0 +1,1 @@
+"""Content loading shared by the script library and role-play data."""

@@ -1,0 +1,21 @@
+"""qa tables
+
+Revision ID: 0003
+Revises: 0002
+"""
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # the qa work adds its tables here (regenerate with: assistant db revision)
+
+
+def downgrade() -> None:
+    pass

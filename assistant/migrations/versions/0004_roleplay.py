@@ -1,0 +1,21 @@
+"""roleplay tables
+
+Revision ID: 0004
+Revises: 0003
+"""
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # the roleplay work adds its tables here (regenerate with: assistant db revision)
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,1 @@
+"""QA capability: note intake, checking, review queue, dashboards, exports."""

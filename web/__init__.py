@@ -1,0 +1,1 @@
+"""The web edge: FastAPI app, routes, templates and static files."""

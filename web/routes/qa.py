@@ -1,0 +1,7 @@
+"""Routes of the qa area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
