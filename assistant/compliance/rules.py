@@ -1,7 +1,10 @@
 """The rule-pack schema: what officers write in compliance_rules/*/*.yaml.
 
-A pack is a folder `compliance_rules/<pack>/` with `pack.yaml` (id, jurisdictions, shared cue
-lists, contact-policy parameters) and any number of rule files `*.yaml` holding `rules: [...]`.
+A pack is a folder `compliance_rules/<pack>/` with `pack.yaml` (id, name, jurisdictions,
+languages), cue files `cues_<lang>.yaml` (named cue lists shared by every rule of that language,
+in any pack), an optional `contact_policy.yaml` (jurisdiction parameters, read by
+assistant.compliance.contact_policy and the time/frequency recognisers), and any number of rule
+files `*.yaml` holding `rules: [...]`.
 The JSON Schema published for editors is generated from these models
 (`assistant rules schema`).
 """
@@ -114,12 +117,16 @@ class RuleFile(Strict):
 
 
 class PackManifest(Strict):
-    """pack.yaml: the pack's identity, shared cue lists and (for jurisdictions) contact policy."""
+    """pack.yaml: the pack's identity; `common` applies to every jurisdiction."""
 
     id: str = Field(pattern=r"^[a-z]{2,10}$")
     name: Text
     jurisdictions: list[Jurisdiction] = Field(min_length=1)
     languages: list[Language] = Field(min_length=1)
-    cues: dict[str, dict[Language, list[str]]] = Field(default_factory=dict)
-    contact_policy: dict | None = Field(
-        default=None, description="Contact-policy parameters; see assistant.compliance.contact_policy")
+
+
+class CueFile(Strict):
+    """cues_<lang>.yaml: named cue lists (negation, attribution, reassurance, lawful, quoting...)."""
+
+    language: Language
+    cues: dict[str, list[str]] = Field(min_length=1)
