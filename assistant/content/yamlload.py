@@ -1,0 +1,60 @@
+"""A YAML loader that remembers the line of every mapping, so errors can say where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import ContentError
+
+
+class LineDict(dict):
+    """A mapping read from YAML that knows the 1-based line it starts on."""
+
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings are LineDicts."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict(loader.construct_pairs(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse one YAML file; a syntax error becomes a ContentError with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(path, f"not UTF-8 text ({exc.reason})") from exc
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ContentError(path, f"YAML syntax: {exc.problem}", line=line) from exc
+
+
+def locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, str | None]:
+    """The line and the nearest `id` along a validation-error path into loaded YAML."""
+    line: int | None = getattr(data, "line", None)
+    item: str | None = None
+    node = data
+    for key in loc:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, LineDict):
+            line = node.line or line
+            if isinstance(node.get("id"), str):
+                item = node["id"]
+    return line, item
