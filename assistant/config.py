@@ -23,7 +23,10 @@ class Settings(BaseSettings):
     scripts_dir: Path = PROJECT_ROOT / "scripts_library"
     session_max_age_seconds: int = 8 * 3600
     https_only_cookies: bool = False
-    login_attempts_per_minute: int = 5
+    login_attempts_per_minute: int = 5  # failed log-ins per username before a 429
+    # Per client address: higher, because a branch office shares one address.
+    login_failures_per_address_per_minute: int = 20
+    log_level: str = "INFO"
     max_upload_bytes: int = 20 * 1024 * 1024
     ray_address: str = ""  # empty: a local Ray started on demand
 

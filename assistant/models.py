@@ -69,6 +69,35 @@ class Case(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ApiToken(SQLModel, table=True):
+    """A bearer token an integration (dialer, CRM) uses instead of a browser session.
+
+    Only a SHA-256 digest is stored: the token itself is shown once, when it is created.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = Field(max_length=80)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    prefix: str = Field(max_length=16)  # the first characters, to tell tokens apart in lists
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed log-in, kept briefly so that every worker sees the same rate limit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    username: str = Field(max_length=64, index=True)
+    client_ip: str = Field(max_length=64, index=True)
+
+
 class AuditEvent(SQLModel, table=True):
     """Who did what to which object, and when."""
 

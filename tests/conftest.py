@@ -7,7 +7,9 @@ import re
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -101,7 +103,10 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> TestCl
     response = client.post("/login", data={"username": username, "password": password,
                                            "csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303, response.text
-    client.headers["X-CSRF-Token"] = token
+    # Logging in starts a new session with a new CSRF token; read it from any page.
+    page = client.get("/login")
+    client.headers["X-CSRF-Token"] = re.search(r'name="csrf-token" content="([^"]+)"',
+                                               page.text).group(1)
     return client
 
 
@@ -123,6 +128,14 @@ def client_as(app, make_user) -> Callable[..., TestClient]:
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
+# Why PostgreSQL tests were skipped; printed again at the end of the run so nobody misses it.
+POSTGRES_SKIPS: list[str] = []
+
+
+class PostgresUnavailableWarning(UserWarning):
+    """The PostgreSQL server could not be reached, so its tests were skipped."""
+
+
 def postgres_url() -> str:
     import os
 
@@ -141,6 +154,63 @@ def postgres_unreachable_reason() -> str | None:
     except Exception as exc:  # any driver error: the server is not usable for tests
         return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     return None
+
+
+def skip_without_postgres() -> None:
+    """Skip the calling test, loudly, when the PostgreSQL server cannot be reached."""
+    import warnings
+
+    reason = postgres_unreachable_reason()
+    if reason is None:
+        return
+    message = f"PostgreSQL at {_redacted(postgres_url())} is unreachable: {reason}"
+    if message not in POSTGRES_SKIPS:
+        POSTGRES_SKIPS.append(message)
+    warnings.warn(message, PostgresUnavailableWarning, stacklevel=2)
+    pytest.skip(message)
+
+
+def _redacted(url: str) -> str:
+    return re.sub(r"://([^:@/]+):[^@/]+@", r"://\1:***@", url)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    for message in POSTGRES_SKIPS:
+        terminalreporter.write_sep("!", "PostgreSQL tests SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(message, red=True, bold=True)
+        terminalreporter.write_line("Start the server or set ASSISTANT_TEST_DATABASE_URL.",
+                                    red=True)
+
+
+@contextmanager
+def postgres_schema_url() -> Iterator[str]:
+    """A URL whose connections use a new, empty schema, dropped again afterwards."""
+    from urllib.parse import quote
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in postgres_url() else "?"
+    try:
+        yield f"{postgres_url()}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """An empty database, not migrated: a new SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    skip_without_postgres()
+    with postgres_schema_url() as url:
+        yield url
 
 
 # --- Live server and Chromium ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.config import Settings, get_settings
 from assistant.db import make_engine
-from web import errors, i18n
+from web import errors, i18n, request_log
 from web.csrf import csrf_protect
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -31,6 +31,7 @@ ROUTE_MODULES = [
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    request_log.configure_logging(settings.log_level)
     app = FastAPI(title="Collection Script Assistant", version="0.1.0",
                   dependencies=[Depends(csrf_protect)], docs_url="/api/docs",
                   openapi_url="/api/openapi.json", redoc_url=None)
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        session_cookie="assistant_session", same_site="lax",
                        https_only=settings.https_only_cookies,
                        max_age=settings.session_max_age_seconds)
+    # Outermost, so that its duration and status cover everything below it.
+    request_log.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
     for module_name in ROUTE_MODULES:

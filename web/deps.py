@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from assistant import tokens
 from assistant.config import Settings
 from assistant.models import Role, User
 
@@ -33,7 +34,32 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbSession = Annotated[Session, Depends(get_session)]
 
 
+class InvalidApiToken(Exception):
+    """An Authorization header was sent but names no usable token (401)."""
+
+    def __init__(self, problem: str):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _bearer_user(request: Request, db: Session, header: str) -> User:
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise InvalidApiToken("Authorization header must be 'Bearer <token>'")
+    user = tokens.user_for_token(db, secret.strip())
+    if user is None:
+        raise InvalidApiToken("API token is unknown, revoked, or its user is deactivated")
+    request.state.user = user
+    request.state.auth = "token"
+    return user
+
+
 def optional_user(request: Request, db: DbSession) -> User | None:
+    """The user of an API token (Authorization: Bearer) or of the signed session cookie."""
+    header = request.headers.get("authorization")
+    if header:
+        # Never fall back to the cookie: CSRF checks are skipped for these requests.
+        return _bearer_user(request, db, header)
     user_id = request.session.get("user_id")
     if user_id is None:
         return None

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import AssistantError, InvalidInput, NotFound, PermissionDenied
 from web.csrf import CsrfError
-from web.deps import LoginRequired, RoleForbidden
+from web.deps import InvalidApiToken, LoginRequired, RoleForbidden
 from web.templating import render
 
 log = logging.getLogger("web.errors")
@@ -38,6 +38,11 @@ def install(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": "/login"})
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(InvalidApiToken)
+    async def invalid_api_token(_request: Request, exc: InvalidApiToken) -> Response:
+        return JSONResponse({"detail": exc.problem}, status_code=401,
+                            headers={"WWW-Authenticate": 'Bearer realm="assistant"'})
 
     @app.exception_handler(RoleForbidden)
     async def role_forbidden(request: Request, _exc: RoleForbidden) -> Response:

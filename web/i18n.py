@@ -20,6 +20,16 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SUPPORTED_LOCALES = {"zh_CN": "中文", "en": "English"}
 DEFAULT_LOCALE = "zh_CN"
 
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+# Templates show role names with _(user.role.value); listed here so extraction finds them.
+ROLE_NAMES = [N_("collector"), N_("trainer"), N_("qa"), N_("admin")]
+
 _current: ContextVar[str] = ContextVar("ui_locale", default=DEFAULT_LOCALE)
 
 

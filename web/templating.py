@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
+from babel.dates import format_datetime
+from babel.numbers import format_currency
 from fastapi.templating import Jinja2Templates
 
 from web import i18n
@@ -19,7 +23,30 @@ templates.env.globals["supported_locales"] = i18n.SUPPORTED_LOCALES
 templates.env.globals["current_locale"] = i18n.current_locale
 
 
-def render(request, name: str, context: dict | None = None, status_code: int = 200):
+def money(amount: Decimal | int | str, currency: str) -> str:
+    """An amount in the UI's locale: ¥52,360.50 / US$4,675.20."""
+    return format_currency(Decimal(str(amount)), currency, locale=i18n.current_locale())
+
+
+def local_clock(moment: datetime | None, pattern: str = "EEE HH:mm") -> str:
+    """A timezone-aware moment in its own zone, in the UI's locale ("周一 14:05")."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=i18n.current_locale())
+
+
+def utc_time(moment: datetime | None) -> str:
+    """Stored UTC moments (SQLite returns them naive) as 'YYYY-MM-DD HH:MM UTC'."""
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else ""
+
+
+templates.env.filters["money"] = money
+templates.env.filters["local_clock"] = local_clock
+templates.env.filters["utc_time"] = utc_time
+
+
+def render(request, name: str, context: dict | None = None, status_code: int = 200,
+           headers: dict[str, str] | None = None):
     """Render a page; the user, CSRF token and locale are always in the context."""
     ctx = {
         "user": getattr(request.state, "user", None),
@@ -27,4 +54,5 @@ def render(request, name: str, context: dict | None = None, status_code: int = 2
         "locale": i18n.current_locale(),
     }
     ctx.update(context or {})
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code,
+                                      headers=headers)

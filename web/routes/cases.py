@@ -1,21 +1,64 @@
-"""Collectors' case list and case detail."""
+"""Case list and case detail pages, and the same cases as JSON under /api/cases."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from assistant import cases
+from assistant.cases import CaseFlag, CaseSort
+from assistant.models import User
+from web.api_models import CaseDetail, CaseSummary, ErrorOut
 from web.deps import CurrentUser, DbSession
 from web.templating import render
 
 router = APIRouter()
 
+SEARCH_HELP = "part of the borrower's name or the case reference"
+
 
 @router.get("/cases")
-def case_list(request: Request, db: DbSession, user: CurrentUser):
-    return render(request, "cases/list.html", {"cases": cases.list_for_user(db, user)})
+def case_list(request: Request, db: DbSession, user: CurrentUser,
+              q: str = Query("", max_length=100, description=SEARCH_HELP),
+              sort: CaseSort = CaseSort.most_overdue, flag: CaseFlag | None = None):
+    found = cases.list_for_user(db, user, search=q, sort=sort, flag=flag)
+    context = {"cases": found, "q": q, "sort": sort.value, "flag": flag.value if flag else "",
+               "collectors": _collector_names(db, found, user),
+               "local_times": {case.id: cases.borrower_local_time(case) for case in found}}
+    # HTMX search-as-you-type swaps only the results, not the whole page.
+    template = "cases/_results.html" if request.headers.get("hx-request") else "cases/list.html"
+    return render(request, template, context)
 
 
 @router.get("/cases/{case_id}")
 def case_detail(case_id: int, request: Request, db: DbSession, user: CurrentUser):
-    return render(request, "cases/detail.html", {"case": cases.get_for_user(db, case_id, user)})
+    case = cases.get_for_user(db, case_id, user)
+    collector = db.get(User, case.assigned_collector_id) if case.assigned_collector_id else None
+    return render(request, "cases/detail.html", {
+        "case": case, "collector": collector, "local_time": cases.borrower_local_time(case)})
+
+
+def _collector_names(db: DbSession, found: list, user: User) -> dict[int, str]:
+    """Who works each case; only shown to roles that see other people's cases."""
+    if user.role.value == "collector":
+        return {}
+    ids = {case.assigned_collector_id for case in found if case.assigned_collector_id}
+    return {uid: db.get(User, uid).display_name for uid in ids}
+
+
+@router.get("/api/cases", response_model=list[CaseSummary], tags=["cases"],
+            responses={401: {"model": ErrorOut}})
+def api_case_list(db: DbSession, user: CurrentUser,
+                  q: str = Query("", max_length=100, description=SEARCH_HELP),
+                  sort: CaseSort = CaseSort.most_overdue,
+                  flag: CaseFlag | None = None) -> list[CaseSummary]:
+    """Cases this user may see (a collector: only their own)."""
+    return [CaseSummary.of(case)
+            for case in cases.list_for_user(db, user, search=q, sort=sort, flag=flag)]
+
+
+@router.get("/api/cases/{case_id}", response_model=CaseDetail, tags=["cases"],
+            responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}})
+def api_case_detail(case_id: int, db: DbSession, user: CurrentUser) -> CaseDetail:
+    """One case with the borrower's facts; 404 if it does not exist or is someone else's."""
+    case = cases.get_for_user(db, case_id, user)
+    return CaseDetail.of(case, cases.borrower_local_time(case))

@@ -1,0 +1,82 @@
+"""Structured logs: one JSON object per line on stdout, and one line per HTTP request.
+
+Request lines carry the method, the path (never the query string, which may hold search
+terms about borrowers), the status, the duration and the user id; never headers, cookies,
+form fields or tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.config
+import sys
+import time
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+
+REQUEST_LOGGER = "web.request"
+# Attributes every LogRecord has; anything else was passed through `extra=` and is logged.
+_STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message",
+                                                                                 "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """Formats a record as a single JSON line with its `extra=` fields at the top level."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({key: value for key, value in vars(record).items()
+                      if key not in _STANDARD_ATTRS and not key.startswith("_")})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Send our loggers and uvicorn's through the JSON formatter on stdout."""
+    logging.config.dictConfig({
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": sys.stdout}},
+        "loggers": {
+            "web": {"handlers": ["stdout"], "level": level, "propagate": False},
+            "assistant": {"handlers": ["stdout"], "level": level, "propagate": False},
+            "uvicorn": {"handlers": ["stdout"], "level": level, "propagate": False},
+            "uvicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},
+            # Our request lines replace uvicorn's access log, which would print query strings.
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        },
+    })
+
+
+def install(app: FastAPI) -> None:
+    """Log one line per request, whatever its outcome."""
+    log = logging.getLogger(REQUEST_LOGGER)
+
+    @app.middleware("http")
+    async def log_request(request: Request, call_next):
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            user = getattr(request.state, "user", None)
+            log.info("%s %s %s", request.method, request.url.path, status, extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": getattr(user, "id", None),
+                "auth": getattr(request.state, "auth", "session" if user else None),
+            })
