@@ -82,12 +82,19 @@ class CueCheck(Strict):
     `cues` names shared cue lists from pack.yaml (negation, attribution, reassurance, lawful,
     quoting, ...); `phrases` adds rule-specific ones. The window counts characters (zh) or
     tokens (en) and does not cross a sentence end.
+
+    Added later (optional, backward compatible): `within: clause` also stops the window at a
+    clause mark (`，` `；` `：` and their ASCII forms), for cues such as attribution where
+    `客户称要报警，我说再不还就报警抓你` must still flag the second clause.
     """
 
     cues: list[str] = Field(default_factory=list)
     phrases: list[str] = Field(default_factory=list)
     before: int = Field(default=12, ge=0, le=80)
     after: int = Field(default=0, ge=0, le=80)
+    within: Literal["sentence", "clause"] = Field(
+        default="sentence", description="How far the window may reach: the sentence, or only "
+                                        "the clause (stops at ， ； ：)")
 
 
 class Examples(Strict):

@@ -1,0 +1,132 @@
+"""The checker: normalise, pick language and jurisdiction, run the spaCy pipeline, report.
+
+    checker = get_checker(settings.rules_dir)
+    for finding in checker.check("再不还就报警抓你"):
+        print(finding.rule_id, finding.start, finding.end, finding.citation)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from assistant.compliance import components  # noqa: F401  (registers the factory)
+from assistant.compliance.components import HITS_KEY, JURISDICTION_ATTR, Hit
+from assistant.compliance.findings import SEVERITY_ORDER, Finding
+from assistant.compliance.language import LANGUAGES, resolve
+from assistant.compliance.loader import RuleSet, load_rule_set
+from assistant.compliance.normalise import Normalised, normalise
+from assistant.compliance.spec import build_spec, reference_problems, token_pattern_problems
+from assistant.errors import RulePackError
+
+PIPE_BATCH_SIZE = 256
+
+
+def build_pipeline(lang: str, spec: dict[str, Any]) -> Language:
+    """spacy.blank(lang) (+ lookup lemmas for en) and the rule component built from `spec`."""
+    nlp = spacy.blank(lang)  # zh: character segmentation (see compliance_rules/README.md)
+    if lang == "en":
+        # Lookup lemmas (spacy-lookups-data) so token patterns can say {"LEMMA": "arrest"}.
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
+    nlp.add_pipe("compliance_rules").load_spec(spec)
+    return nlp
+
+
+class Checker:
+    """Checks notes against the rule packs of one rules folder."""
+
+    def __init__(self, rule_set: RuleSet) -> None:
+        problems = [p for p in rule_set.problems + reference_problems(rule_set)
+                    + token_pattern_problems(rule_set) if not p.warning]
+        if problems:
+            more = f" (and {len(problems) - 1} more; run `assistant rules lint`)" if len(
+                problems) > 1 else ""
+            first = problems[0]
+            raise RulePackError(first.path, first.problem + more, line=first.line,
+                                item=first.item)
+        self.rule_set = rule_set
+        self.version = rule_set.version
+        self.pipelines = {lang: build_pipeline(lang, build_spec(rule_set, lang))
+                          for lang in LANGUAGES}
+
+    @classmethod
+    def from_dir(cls, path: str | Path) -> Checker:
+        """Load and validate every pack under `path`; a broken pack raises RulePackError."""
+        return cls(load_rule_set(Path(path)))
+
+    def check(self, text: str, lang: str | None = None,
+              jurisdiction: str | None = None) -> list[Finding]:
+        """Findings in `text`, offsets into `text` itself, most severe first."""
+        lang, jurisdiction = resolve(text, lang, jurisdiction)
+        norm, doc = self._prepare(text, lang, jurisdiction)
+        return self._findings(norm, self.pipelines[lang](doc))
+
+    def check_many(self, items: Iterable[dict[str, Any]]) -> Iterator[list[Finding]]:
+        """Findings for each `{"text", "lang"?, "jurisdiction"?}`, in order, via nlp.pipe."""
+        for lang, batch in _batches_by_language(items):
+            nlp = self.pipelines[lang]
+            prepared = [self._prepare(text, lang, jurisdiction) for text, jurisdiction in batch]
+            docs = nlp.pipe((doc for _, doc in prepared), batch_size=PIPE_BATCH_SIZE)
+            for (norm, _), doc in zip(prepared, docs, strict=True):
+                yield self._findings(norm, doc)
+
+    def _prepare(self, text: str, lang: str, jurisdiction: str) -> tuple[Normalised, Doc]:
+        norm = normalise(text, lang)
+        doc = self.pipelines[lang].make_doc(norm.text)
+        doc._.set(JURISDICTION_ATTR, jurisdiction)
+        return norm, doc
+
+    def _findings(self, norm: Normalised, doc: Doc) -> list[Finding]:
+        component = self.pipelines[doc.lang_].get_pipe("compliance_rules")
+        findings = [self._finding(norm, component.rules[hit.rule], hit)
+                    for hit in doc.user_data.get(HITS_KEY, ())]
+        findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.rule_id))
+        return findings
+
+    @staticmethod
+    def _finding(norm: Normalised, rule: dict[str, Any], hit: Hit) -> Finding:
+        start, end = norm.to_original(hit.start_char, hit.end_char)
+        return Finding(rule_id=rule["id"], category=rule["category"], severity=rule["severity"],
+                       start=start, end=end, text=norm.original[start:end],
+                       message=rule["message"], citation=rule["citation"],
+                       suggestion=rule["suggestion"])
+
+
+def _batches_by_language(items: Iterable[dict[str, Any]]
+                         ) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Consecutive runs of one language (keeps output order, lets nlp.pipe batch)."""
+    current: str | None = None
+    batch: list[tuple[str, str]] = []
+    for item in items:
+        text = item["text"]
+        lang, jurisdiction = resolve(text, item.get("lang"), item.get("jurisdiction"))
+        if lang != current or len(batch) >= PIPE_BATCH_SIZE:
+            if batch and current is not None:
+                yield current, batch
+            current, batch = lang, []
+        batch.append((text, jurisdiction))
+    if batch and current is not None:
+        yield current, batch
+
+
+@lru_cache(maxsize=8)
+def _cached_checker(path: Path, stamp: tuple[int, int]) -> Checker:
+    return Checker.from_dir(path)
+
+
+def _folder_stamp(path: Path) -> tuple[int, int]:
+    """Newest modification time and count of the YAML files: cheap to read on every call."""
+    stamps = [p.stat().st_mtime_ns for p in path.rglob("*.yaml")] if path.is_dir() else []
+    return max(stamps, default=0), len(stamps)
+
+
+def get_checker(rules_dir: str | Path) -> Checker:
+    """The checker of a rules folder, built once per folder and rebuilt when a file changes."""
+    path = Path(rules_dir).resolve()
+    return _cached_checker(path, _folder_stamp(path))

@@ -1,0 +1,272 @@
+"""Checker commands: `assistant check`, `assistant eval`, `assistant rules lint|test|schema`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from rich.text import Text
+
+from assistant.compliance.checker import Checker, get_checker
+from assistant.compliance.evaluation import Report, evaluate, read_labelled
+from assistant.compliance.findings import Finding
+from assistant.compliance.language import JURISDICTIONS, LANGUAGES, resolve
+from assistant.compliance.loader import load_rule_set
+from assistant.compliance.rules import CueFile, PackManifest, RuleFile
+from assistant.compliance.selftest import example_failures
+from assistant.compliance.spec import reference_problems, token_pattern_problems
+from assistant.config import get_settings
+from assistant.errors import InvalidInput
+
+rules_app = typer.Typer(help="Lint, test and publish the schema of the rule packs.",
+                        no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+CHECK_CHUNK = 512
+SEVERITY_STYLE = {"critical": "bold white on red", "high": "black on dark_orange",
+                  "medium": "black on yellow", "info": "black on cyan"}
+RulesDir = typer.Option(None, "--rules-dir", help="Rule packs folder (default: settings)")
+
+
+def _rules_dir(value: Path | None) -> Path:
+    return value or get_settings().rules_dir
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rules_app, name="rules")
+    app.command("check")(check_command)
+    app.command("eval")(eval_command)
+
+
+# -- assistant check ------------------------------------------------------------------------
+def check_command(
+    input_path: str = typer.Argument(None, metavar="INPUT.jsonl",
+                                     help="JSONL notes {id, text, lang?, jurisdiction?}; - for stdin"),
+    text: str = typer.Option(None, "--text", help="Check one note and show it highlighted"),
+    lang: str = typer.Option(None, help="zh or en (default: detected)"),
+    jurisdiction: str = typer.Option(None, help="cn, us or uk (default: cn for zh, us for en)"),
+    rules_dir: Path = RulesDir,
+) -> None:
+    """Check notes: one JSON line of findings per input line, or one note shown with --text."""
+    checker = get_checker(_rules_dir(rules_dir))
+    if text is not None:
+        _show_one(checker, text, lang, jurisdiction)
+        return
+    if input_path is None:
+        raise InvalidInput("give INPUT.jsonl, - for stdin, or --text")
+    if input_path == "-":
+        failed = check_stream(checker, sys.stdin, sys.stdout)
+    else:
+        path = Path(input_path)
+        if not path.is_file():
+            raise InvalidInput(f"{path}: no such file")
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            failed = check_stream(checker, handle, sys.stdout)
+    if failed:
+        err_console.print(f"[red]{failed} line(s) could not be checked[/red]")
+        raise typer.Exit(1)
+
+
+def parse_note(line: str) -> dict[str, Any]:
+    """One input line as {id, text, lang, jurisdiction}; InvalidInput says what is wrong."""
+    if not line.strip():
+        raise InvalidInput("blank line")
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("expected a JSON object")
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise InvalidInput("field 'text' is missing or not a string")
+    for key in ("lang", "jurisdiction"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise InvalidInput(f"field {key!r} must be a string")
+    lang, jurisdiction = resolve(text, data.get("lang"), data.get("jurisdiction"))
+    return {"id": data.get("id"), "text": text, "lang": lang, "jurisdiction": jurisdiction}
+
+
+def check_stream(checker: Checker, lines: IO[str], out: IO[str]) -> int:
+    """Write one result line per input line, in order; returns how many lines failed."""
+    failed = 0
+    for chunk in _chunks(lines):
+        parsed: list[tuple[int, dict[str, Any] | str]] = []
+        for number, line in chunk:
+            try:
+                parsed.append((number, parse_note(line)))
+            except InvalidInput as exc:
+                parsed.append((number, str(exc)))
+        notes = [item for _, item in parsed if isinstance(item, dict)]
+        results = iter(checker.check_many(notes))
+        for number, item in parsed:
+            if isinstance(item, str):
+                failed += 1
+                record: dict[str, Any] = {"line": number, "error": item}
+            else:
+                record = {"id": item["id"],
+                          "findings": [f.to_dict() for f in next(results)]}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return failed
+
+
+def _chunks(lines: IO[str]) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        chunk.append((number, line.rstrip("\r\n")))
+        if len(chunk) >= CHECK_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _show_one(checker: Checker, text: str, lang: str | None, jurisdiction: str | None) -> None:
+    lang, jurisdiction = resolve(text, lang, jurisdiction)
+    findings = checker.check(text, lang, jurisdiction)
+    console.print(highlighted(text, findings))
+    if not findings:
+        console.print(f"[green]No findings[/green] ({lang}, {jurisdiction}, rules "
+                      f"{checker.version})")
+        return
+    table = Table(title=f"{len(findings)} finding(s) · {lang} · {jurisdiction}")
+    for column in ("rule", "severity", "text", "message", "citation", "suggestion"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        table.add_row(f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.text,
+                      f.message, f.citation, f.suggestion)
+    console.print(table)
+
+
+def highlighted(text: str, findings: list[Finding]) -> Text:
+    rich_text = Text(text)
+    for finding in sorted(findings, key=lambda f: f.severity != "critical"):
+        rich_text.stylize(SEVERITY_STYLE[finding.severity], finding.start, finding.end)
+    return rich_text
+
+
+# -- assistant eval -------------------------------------------------------------------------
+def eval_command(
+    file: Path = typer.Argument(..., help="Labelled JSONL {id, lang, text, labels}"),
+    errors: bool = typer.Option(False, "--errors", help="List false positives and negatives"),
+    as_json: bool = typer.Option(False, "--json", help="JSON output; the last line is one "
+                                                       "JSON object with all figures"),
+    rules_dir: Path = RulesDir,
+) -> None:
+    """Precision, recall and F1 per category (note level) on a labelled file."""
+    checker = get_checker(_rules_dir(rules_dir))
+    report = evaluate(checker, read_labelled(file))
+    if as_json:
+        summary = report.as_dict() | {"file": str(file), "rules_version": checker.version}
+        if errors:
+            summary["errors"] = _error_rows(report)
+        print(json.dumps(summary, ensure_ascii=False))
+        return
+    _print_report(report, file)
+    if errors:
+        _print_errors(report)
+
+
+def _error_rows(report: Report) -> list[dict[str, Any]]:
+    return [{"id": r.note.id, "text": r.note.text, "labels": sorted(r.note.labels),
+             "false_positives": sorted(r.false_positives),
+             "false_negatives": sorted(r.false_negatives),
+             "findings": [{k: f[k] for k in ("rule_id", "category", "text")} for f in r.findings]}
+            for r in report.results if r.false_positives or r.false_negatives]
+
+
+def _print_report(report: Report, file: Path) -> None:
+    table = Table(title=f"{file} · {len(report.results)} notes")
+    for column in ("category", "precision", "recall", "F1", "support", "TP", "FP", "FN"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for category, counts in sorted(report.per_category.items()):
+        style = "red" if counts.support >= 5 and counts.f1 < 0.85 else None
+        table.add_row(category, f"{counts.precision:.3f}", f"{counts.recall:.3f}",
+                      f"{counts.f1:.3f}", str(counts.support), str(counts.tp), str(counts.fp),
+                      str(counts.fn), style=style)
+    micro = report.micro
+    table.add_row("micro", f"{micro.precision:.3f}", f"{micro.recall:.3f}", f"{micro.f1:.3f}",
+                  str(micro.support), str(micro.tp), str(micro.fp), str(micro.fn),
+                  style="bold", end_section=True)
+    console.print(table)
+    console.print(f"Compliant notes (labels: []) with any finding: {report.compliant_flagged}"
+                  f"/{report.compliant_notes} = {report.compliant_flag_rate:.1%}")
+
+
+def _print_errors(report: Report) -> None:
+    for row in _error_rows(report):
+        console.print(f"[bold]{row['id']}[/bold] {row['text']}", markup=False)
+        if row["false_positives"]:
+            console.print(f"  [red]FP[/red] {', '.join(row['false_positives'])}  "
+                          f"{[(f['rule_id'], f['text']) for f in row['findings']]}")
+        if row["false_negatives"]:
+            console.print(f"  [yellow]FN[/yellow] {', '.join(row['false_negatives'])}")
+
+
+# -- assistant rules ------------------------------------------------------------------------
+@rules_app.command("lint")
+def rules_lint(rules_dir: Path = RulesDir) -> None:
+    """Validate every pack: schema, categories, duplicate ids, cue lists, recognisers."""
+    root = _rules_dir(rules_dir)
+    rule_set = load_rule_set(root)
+    problems = (rule_set.problems + reference_problems(rule_set)
+                + token_pattern_problems(rule_set))
+    for problem in problems:
+        console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    per_pack = {pack: sum(1 for r in rule_set.rules if r.pack == pack) for pack in rule_set.packs}
+    summary = ", ".join(f"{pack}: {count}" for pack, count in sorted(per_pack.items()))
+    console.print(f"{len(rule_set.rules)} rules ({summary}); version {rule_set.version}; "
+                  f"{len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+@rules_app.command("test")
+def rules_test(rules_dir: Path = RulesDir,
+               rule: str = typer.Option(None, help="Only this rule id (or id prefix)")) -> None:
+    """Run every rule's flag/pass examples through the full checker."""
+    checker = get_checker(_rules_dir(rules_dir))
+    selected = [r for r in checker.rule_set.rules if rule is None or r.rule.id.startswith(rule)]
+    failures_by_rule: dict[str, list[str]] = {}
+    examples = 0
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("rule examples", total=len(selected))
+        for loaded in selected:
+            examples += len(loaded.rule.examples.flag) + len(loaded.rule.examples.pass_)
+            failures = [str(f) for f in example_failures(checker, loaded)]
+            if failures:
+                failures_by_rule[loaded.rule.id] = failures
+            progress.advance(task)
+    for rule_id, failures in failures_by_rule.items():
+        console.print(f"[red]FAIL[/red] {rule_id}")
+        for failure in failures:
+            console.print(f"  {failure}", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"{len(selected)} rules, {examples} examples: "
+                  f"{len(selected) - len(failures_by_rule)} rules pass, "
+                  f"{len(failures_by_rule)} fail")
+    if failures_by_rule:
+        raise typer.Exit(1)
+
+
+@rules_app.command("schema")
+def rules_schema(out: Path = typer.Option(None, help="Folder (default: <rules>/schema)")) -> None:
+    """Write the JSON Schemas of rule files, pack.yaml and cue files for editors."""
+    folder = out or _rules_dir(None) / "schema"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, model in (("rule-file", RuleFile), ("pack", PackManifest), ("cues", CueFile)):
+        schema = model.model_json_schema(by_alias=True)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        path = folder / f"{name}.schema.json"
+        path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        console.print(f"wrote {path}")
+
+
+__all__ = ["register", "check_stream", "parse_note", "LANGUAGES", "JURISDICTIONS"]
