@@ -136,7 +136,7 @@ def _read_snippets(root: Path, path: Path, library: Library, problems: list[Prob
     parsed = _validate(SnippetFile, data, shown, problems)
     if parsed is None:
         # Keep the valid snippets of a file with one bad entry, so one typo hides nothing else.
-        for index, raw in enumerate(data.get("snippets") or [] if isinstance(data, dict) else []):
+        for raw in (data.get("snippets") or [] if isinstance(data, dict) else []):
             snippet = _validate(Snippet, raw, shown, [])
             if snippet is not None:
                 _add(library.snippets, "snippet", snippet, shown,

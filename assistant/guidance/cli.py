@@ -24,8 +24,8 @@ def register(app: typer.Typer) -> None:
 def lint(scripts_dir: Path = typer.Option(None, help="Library folder (default: settings)"),
          rules_dir: Path = typer.Option(None, help="Rule packs (default: settings)")) -> None:
     """Check schema, translations, flow graphs, template variables and compliance findings."""
-    from assistant.content.lint import lint_library
     from assistant.content.library import read_library
+    from assistant.content.lint import lint_library
 
     settings = get_settings()
     scripts_dir = scripts_dir or settings.scripts_dir
