@@ -101,6 +101,8 @@ def update_catalog(area: str, locale: str, web_dir: Path = WEB_DIR) -> tuple[Pat
     else:
         catalog = Catalog(locale=locale, project="collection-assistant", domain=area)
     catalog.update(template, no_fuzzy_matching=True)
+    # A fuzzy header would be left out of the compiled catalog, and with it the charset.
+    catalog.fuzzy = False
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False, ignore_obsolete=False)

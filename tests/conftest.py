@@ -98,6 +98,7 @@ def client(app) -> Iterator[TestClient]:
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
     """Log the client in through the real form; later requests send the CSRF header."""
+    client.headers.pop("X-CSRF-Token", None)  # a header from an earlier session would win
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     response = client.post("/login", data={"username": username, "password": password,

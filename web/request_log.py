@@ -39,14 +39,29 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class CurrentStdoutHandler(logging.StreamHandler):
+    """Writes to sys.stdout as it is when a record is emitted, not when logging was set up
+    (test capture and process managers swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    @property
+    def stream(self):
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Send our loggers and uvicorn's through the JSON formatter on stdout."""
     logging.config.dictConfig({
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
-        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
-                                "stream": sys.stdout}},
+        "handlers": {"stdout": {"()": CurrentStdoutHandler, "formatter": "json"}},
         "loggers": {
             "web": {"handlers": ["stdout"], "level": level, "propagate": False},
             "assistant": {"handlers": ["stdout"], "level": level, "propagate": False},

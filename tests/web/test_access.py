@@ -1,0 +1,190 @@
+"""Every route × every role: allowed, redirected to the login page (or 401 for the API)
+when signed out, or 403 for a role that may not use it.
+
+Each area adds its routes to ROUTES. Paths may use placeholders, filled for the user under
+test by the functions in PLACEHOLDERS (add yours there): {case_id} (a case assigned to them
+when they are a collector), {user_id} (another user), {token_id} (an API token of that other
+user). A route "allowed" for a role may still
+answer 4xx for the empty request sent here (422, say); what matters is that it is neither
+403 nor a redirect to the login page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from assistant import tokens, users
+from assistant.db import make_engine, upgrade
+from assistant.models import Case, Role, User
+from tests.conftest import PASSWORD, login
+
+ALL = frozenset(Role)
+PUBLIC = None  # anyone, signed in or not
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    allowed: frozenset[Role] | None  # None: public
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+ROUTES: list[Route] = [
+    # foundation
+    Route("GET", "/login", PUBLIC),
+    Route("POST", "/login", PUBLIC),
+    Route("POST", "/logout", PUBLIC),
+    Route("POST", "/locale", PUBLIC),
+    Route("GET", "/health", PUBLIC),
+    Route("GET", "/", ALL),
+    Route("GET", "/cases", ALL),
+    Route("GET", "/cases/{case_id}", ALL),
+    Route("GET", "/api/me", ALL),
+    Route("GET", "/api/cases", ALL),
+    Route("GET", "/api/cases/{case_id}", ALL),
+    Route("GET", "/admin/users", frozenset({Role.admin})),
+    Route("POST", "/admin/users", frozenset({Role.admin})),
+    Route("GET", "/admin/users/{user_id}", frozenset({Role.admin})),
+    Route("POST", "/admin/users/{user_id}/role", frozenset({Role.admin})),
+    Route("POST", "/admin/users/{user_id}/profile", frozenset({Role.admin})),
+    Route("POST", "/admin/users/{user_id}/active", frozenset({Role.admin})),
+    Route("POST", "/admin/users/{user_id}/password", frozenset({Role.admin})),
+    Route("POST", "/admin/users/{user_id}/tokens", frozenset({Role.admin})),
+    Route("POST", "/admin/users/{user_id}/tokens/{token_id}/revoke", frozenset({Role.admin})),
+    Route("GET", "/admin/audit", frozenset({Role.admin})),
+]
+
+
+
+def _case_for(db: Session, user: User, other: User) -> int:
+    owner = user if user.role == Role.collector else other
+    case = Case(reference=f"ACC-{user.username}", borrower_name="测试",
+                assigned_collector_id=owner.id)
+    db.add(case)
+    db.flush()
+    return case.id
+
+
+def _token_of_other(db: Session, user: User, other: User) -> int:
+    token, _secret = tokens.create(db, other, f"for {user.username}")
+    return token.id
+
+
+# placeholder name -> function(db, user under test, another collector) -> the id to put there
+PLACEHOLDERS: dict[str, Callable[[Session, User, User], int]] = {
+    "case_id": _case_for,
+    "user_id": lambda db, user, other: other.id,
+    "token_id": _token_of_other,
+}
+
+# Served by FastAPI or Starlette themselves, not by an area's router.
+FRAMEWORK_PATHS = {"/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect", "/static"}
+
+
+@dataclass
+class World:
+    """One migrated database with a user per role, shared by the whole module (logging in
+    hashes passwords, which is slow on purpose)."""
+
+    app: object
+    clients: dict[Role, TestClient]
+    values: dict[Role, dict[str, int]]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Iterator[World]:
+    from assistant.config import Settings
+    from web.app import create_app
+
+    folder = tmp_path_factory.mktemp("access")
+    settings = Settings(var_dir=folder, database_url=f"sqlite:///{folder / 'access.db'}",
+                        secret_key="access-test-secret", _env_file=None,
+                        login_failures_per_address_per_minute=1000)
+    upgrade(settings.resolved_database_url())
+    engine = make_engine(settings.resolved_database_url())
+    values: dict[Role, dict[str, int]] = {}
+    with Session(engine) as db:
+        other = users.create_user(db, "someone-else", PASSWORD, "collector")
+        for role in Role:
+            user = users.create_user(db, f"access-{role.value}", PASSWORD, role)
+            db.flush()
+            values[role] = {name: make(db, user, other) for name, make in PLACEHOLDERS.items()}
+        db.commit()
+    engine.dispose()
+    app = create_app(settings)
+    clients = {role: login(TestClient(app), f"access-{role.value}") for role in Role}
+    yield World(app, clients, values)
+    for test_client in clients.values():
+        test_client.close()
+
+
+def _client(world: World, role: Role) -> TestClient:
+    """The role's client, logged in again if an earlier request (POST /logout) ended it."""
+    client = world.clients[role]
+    if client.get("/api/me").status_code != 200:
+        client.cookies.clear()
+        login(client, f"access-{role.value}")
+    return client
+
+
+def _request(client: TestClient, route: Route, values: dict[str, int]):
+    return client.request(route.method, route.path.format(**values), follow_redirects=False)
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_route_access_per_role(world, route, role):
+    response = _request(_client(world, role), route, world.values[role])
+    if route.allowed is PUBLIC:
+        assert response.status_code != 403 and response.status_code < 500, response.text[:500]
+    elif role in route.allowed:
+        assert response.status_code != 403 and not _is_login_redirect(response), (
+            f"{route} should be allowed for {role.value}: got {response.status_code}")
+        assert response.status_code < 500, response.text[:500]
+    else:
+        assert response.status_code == 403, (
+            f"{route} should be forbidden for {role.value}: got {response.status_code}")
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.allowed is not PUBLIC], ids=str)
+def test_route_needs_login(world, route):
+    with TestClient(world.app) as anonymous:
+        # A valid CSRF token, so that only the missing login can refuse the request.
+        anonymous.headers["X-CSRF-Token"] = re.search(
+            r'name="csrf-token" content="([^"]+)"', anonymous.get("/login").text).group(1)
+        response = _request(anonymous, route, world.values[Role.admin])
+    if route.path.startswith("/api/"):
+        assert response.status_code == 401
+    else:
+        assert _is_login_redirect(response), f"{route}: got {response.status_code}"
+
+
+def test_every_route_of_the_app_is_in_the_table(world):
+    served = {(method, route.path) for route in world.app.routes if isinstance(route, APIRoute)
+              for method in route.methods if method != "HEAD"}
+    listed = {(route.method, route.path) for route in ROUTES}
+    missing = sorted(f"{method} {path}" for method, path in served - listed
+                     if path not in FRAMEWORK_PATHS)
+    assert not missing, "add these routes to ROUTES in tests/web/test_access.py: " + ", ".join(
+        missing)
+
+
+def test_collector_cannot_open_another_collectors_case(world):
+    others_case = world.values[Role.admin]["case_id"]  # assigned to someone-else
+    client = _client(world, Role.collector)
+    assert client.get(f"/cases/{others_case}").status_code == 404
+    assert client.get(f"/api/cases/{others_case}").status_code == 404
