@@ -1,7 +1,406 @@
-"""Routes of the qa area."""
+"""QA pages and the notes API: review queue, decisions, note history, imports, dashboard,
+exports, collectors' own notes, and POST /api/notes for dialers and CRMs."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import logging
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from assistant import cases
+from assistant.errors import InvalidInput
+from assistant.qa import charts, dashboard, exports, importer, intake, queue, review
+from assistant.qa.encodings import ENCODING_CHOICES
+from assistant.qa.highlight import highlight
+from assistant.qa.mapping import FIELDS, Mapping
+from assistant.qa.models import BatchStatus, Channel, ImportBatch, Note, NoteFinding
+from web.deps import CollectorUser, CurrentUser, DbSession, QaUser, SettingsDep
+from web.i18n import gettext_ as _
+from web.templating import render
 
 router = APIRouter()
+log = logging.getLogger("web.qa")
+UPLOAD_CHUNK = 1024 * 1024
+CATEGORIES = ("threat.violence", "threat.arrest", "threat.unlawful_action", "threat.exposure",
+              "threat.intimidation", "abuse.insult", "abuse.profanity",
+              "false_rep.impersonation", "false_rep.misleading", "harassment.time",
+              "harassment.frequency", "harassment.cease_ignored",
+              "privacy.third_party_disclosure", "privacy.pii_in_notes",
+              "unfair.personal_account", "unfair.borrow_to_repay", "unfair.fees",
+              "visit.conduct", "vulnerability.indicator", "disclosure.missing")
+SEVERITIES = ("critical", "high", "medium", "info")
+
+
+def _filters(team: int | None = None, collector: int | None = None, category: str = "",
+             severity: str = "", date_from: date | None = None, date_to: date | None = None,
+             status: str = "open", page: int = 1) -> queue.QueueFilters:
+    return queue.QueueFilters(team=team, collector=collector, category=category,
+                              severity=severity, date_from=date_from, date_to=date_to,
+                              status=status, page=page)
+
+
+
+# --- review queue ------------------------------------------------------------------------
+
+@router.get("/qa")
+def review_queue(request: Request, db: DbSession, user: QaUser, settings: SettingsDep,
+                 team: int | None = None, collector: int | None = None, category: str = "",
+                 severity: str = "", date_from: date | None = None,
+                 date_to: date | None = None, status: str = "open", page: int = 1):
+    filters = _filters(team, collector, category, severity, date_from, date_to, status, page)
+    rows, total = queue.page(db, user, filters, settings.timezone)
+    return render(request, "qa/queue.html", {
+        "rows": rows, "total": total, "filters": filters, "page_size": queue.PAGE_SIZE,
+        "highlighted": {r.note.id: highlight(r.note.text, r.findings) for r in rows},
+        "teams": queue.teams(db), "collectors": queue.collectors(db),
+        "categories": CATEGORIES, "severities": SEVERITIES, "statuses": queue.STATUSES})
+
+
+@router.get("/qa/notes/{note_id}")
+def note_detail(note_id: int, request: Request, db: DbSession, user: CurrentUser):
+    note = queue.get_note(db, note_id, user)
+    row = queue.rows_for(db, [note])[0]
+    return render(request, "qa/note.html", {
+        "row": row, "note": note, "highlighted": highlight(note.text, row.findings),
+        "history": queue.history(db, note), "can_review": user.role.value in ("qa", "admin")})
+
+
+@router.post("/qa/notes/{note_id}/decisions")
+def decide_on_note(note_id: int, request: Request, db: DbSession, user: QaUser,
+                   decision: Annotated[str, Form()], finding_ids: Annotated[list[int], Form()],
+                   comment: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
+    note = queue.get_note(db, note_id, user)
+    ids = _findings_of_note(db, note, finding_ids)
+    review.decide(db, user, ids, decision, comment)
+    if request.headers.get("hx-request"):
+        row = queue.rows_for(db, [note])[0]
+        return render(request, "qa/_note_card.html", {
+            "row": row, "highlighted": {note.id: highlight(note.text, row.findings)},
+            "can_review": True, "next": next})
+    return RedirectResponse(_local(next) or f"/qa/notes/{note_id}", status_code=303)
+
+
+@router.post("/qa/decisions")
+def bulk_decide(db: DbSession, user: QaUser, decision: Annotated[str, Form()],
+                finding_ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI form default
+                comment: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
+    review.decide(db, user, finding_ids, decision, comment)
+    return RedirectResponse(_local(next) or "/qa", status_code=303)
+
+
+def _findings_of_note(db: Session, note: Note, finding_ids: list[int]) -> list[int]:
+    mine = set(db.exec(select(NoteFinding.id).where(NoteFinding.note_id == note.id)))
+    foreign = [i for i in finding_ids if i not in mine]
+    if foreign:
+        raise InvalidInput(f"finding_ids: finding {foreign[0]} is not on note {note.id}")
+    return finding_ids
+
+
+def _local(target: str) -> str:
+    """Only same-site paths are followed after a form post."""
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+# --- collectors: own notes ------------------------------------------------------------------
+
+@router.get("/qa/my-notes")
+def my_notes(request: Request, db: DbSession, user: CollectorUser, page: int = 1):
+    query = queue.visible_notes(user).order_by(Note.created_at.desc(), Note.id.desc())
+    notes = list(db.exec(query.offset((max(1, page) - 1) * queue.PAGE_SIZE)
+                         .limit(queue.PAGE_SIZE)))
+    rows = queue.rows_for(db, notes)
+    return render(request, "qa/my_notes.html", {
+        "rows": rows, "page": max(1, page), "page_size": queue.PAGE_SIZE,
+        "highlighted": {r.note.id: highlight(r.note.text, r.findings) for r in rows},
+        "cases": cases.list_for_user(db, user), "channels": [c.value for c in Channel]})
+
+
+@router.post("/qa/my-notes")
+def add_my_note(request: Request, db: DbSession, user: CollectorUser, settings: SettingsDep,
+                text: Annotated[str, Form()], case_id: Annotated[str, Form()] = "",
+                channel: Annotated[str, Form()] = Channel.call.value,
+                contact_time: Annotated[str, Form()] = ""):
+    case = cases.get_for_user(db, int(case_id), user) if case_id.strip() else None
+    when = _form_time(contact_time, settings.timezone)
+    note, _findings = intake.save_note(db, text=text, author=user, case=case, channel=channel,
+                                       contact_time=when, rules_dir=settings.rules_dir)
+    return RedirectResponse(f"/qa/notes/{note.id}", status_code=303)
+
+
+@router.get("/qa/cases/{case_id}/note")
+def case_note_form(case_id: int, request: Request, db: DbSession, user: CollectorUser):
+    case = cases.get_for_user(db, case_id, user)
+    return render(request, "qa/case_note.html", {
+        "case": case, "channels": [c.value for c in Channel]})
+
+
+def _form_time(value: str, timezone: str) -> datetime | None:
+    from assistant.qa.mapping import parse_time
+
+    return parse_time(value.strip(), timezone) if value.strip() else None
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+@router.get("/qa/import")
+def import_form(request: Request, db: DbSession, user: QaUser):
+    batches = list(db.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)))
+    return render(request, "qa/import.html", {"batches": batches})
+
+
+@router.post("/qa/import")
+async def import_upload(request: Request, db: DbSession, user: QaUser, settings: SettingsDep,
+                        file: Annotated[UploadFile, File()]):
+    data = await _read_limited(file, settings.max_upload_bytes)
+    batch = importer.store_upload(db, settings.var_dir, file.filename or "upload", data,
+                                  actor=user, max_bytes=settings.max_upload_bytes)
+    return RedirectResponse(f"/qa/import/{batch.id}", status_code=303)
+
+
+async def _read_limited(file: UploadFile, limit: int) -> bytes:
+    """The upload's bytes; stop reading (and say so) once it passes the limit."""
+    chunks, size = [], 0
+    while chunk := await file.read(UPLOAD_CHUNK):
+        size += len(chunk)
+        importer.check_size(size, limit, file.filename or "upload")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.get("/qa/import/{batch_id}")
+def import_batch(batch_id: int, request: Request, db: DbSession, user: QaUser,
+                 settings: SettingsDep, encoding: str = "auto"):
+    batch = importer.get_batch(db, batch_id)
+    context = {"batch": batch, "fields": FIELDS, "encodings": ENCODING_CHOICES,
+               "encoding": encoding, "channels": [c.value for c in Channel]}
+    if batch.status == BatchStatus.uploaded:
+        try:
+            context["preview"] = importer.preview(settings.var_dir, batch, encoding=encoding)
+        except InvalidInput as exc:
+            context["preview_error"] = str(exc)
+    return render(request, "qa/import_batch.html", context)
+
+
+@router.post("/qa/import/{batch_id}/start")
+async def import_start(batch_id: int, request: Request, db: DbSession, user: QaUser,
+                       settings: SettingsDep, background: BackgroundTasks):
+    form = await request.form()
+    batch = importer.get_batch(db, batch_id)
+    if batch.status != BatchStatus.uploaded:
+        raise InvalidInput(f"import batch {batch_id}: already {batch.status}")
+    mapping = Mapping({f: str(form[f"map_{f}"]) for f in FIELDS if form.get(f"map_{f}")})
+    defaults = {f: str(form[f"default_{f}"]) for f in ("channel", "jurisdiction", "language")
+                if form.get(f"default_{f}")}
+    encoding = str(form.get("encoding") or "auto")
+    engine = request.app.state.engine
+    batch.status = BatchStatus.importing
+    db.commit()  # the page shows progress from now on, even before the thread starts
+    background.add_task(_run_import, engine, settings, batch_id, mapping, encoding, defaults)
+    return RedirectResponse(f"/qa/import/{batch_id}", status_code=303)
+
+
+def _run_import(engine, settings, batch_id: int, mapping: Mapping, encoding: str,
+                defaults: dict[str, str]) -> None:
+    try:
+        importer.import_file(engine, settings.var_dir, batch_id, mapping=mapping,
+                             encoding=encoding, defaults=defaults, timezone=settings.timezone,
+                             checker_factory=lambda: intake.load_checker(settings.rules_dir))
+    except InvalidInput:
+        pass  # the batch carries the message; the page shows it
+    except Exception:  # noqa: BLE001 - a background job: record, never lose the batch
+        log.exception("import batch %s failed", batch_id)
+        with Session(engine) as db:
+            batch = db.get(ImportBatch, batch_id)
+            if batch and batch.status not in (BatchStatus.done, BatchStatus.failed):
+                batch.status = BatchStatus.failed
+                batch.error = batch.error or "internal error while importing; it has been logged"
+                db.commit()
+
+
+@router.get("/qa/import/{batch_id}/status")
+def import_status(batch_id: int, request: Request, db: DbSession, user: QaUser):
+    return render(request, "qa/_batch_status.html", {"batch": importer.get_batch(db, batch_id)})
+
+
+# --- dashboard and exports -------------------------------------------------------------------
+
+def _dashboard(db: Session, settings, date_from, date_to, team) -> dashboard.Dashboard:
+    return dashboard.build(db, date_from=date_from, date_to=date_to, team=team,
+                           timezone=settings.timezone)
+
+
+@router.get("/qa/dashboard")
+def dashboard_page(request: Request, db: DbSession, user: QaUser, settings: SettingsDep,
+                   date_from: date | None = None, date_to: date | None = None,
+                   team: int | None = None):
+    board = _dashboard(db, settings, date_from, date_to, team)
+    t = board.tables
+    chart_html = {
+        "over_time": charts.column_chart([r[0] for r in t["over_time"].rows],
+                                         [r[1] for r in t["over_time"].rows],
+                                         title=_("Findings over time"), chart_id="chart-time"),
+        "by_category": charts.bar_chart([r[0] for r in t["by_category"].rows],
+                                        [r[1] for r in t["by_category"].rows],
+                                        title=_("Findings by category"), chart_id="chart-cat"),
+        "by_collector": charts.bar_chart([r[0] for r in t["by_collector"].rows],
+                                         [r[2] for r in t["by_collector"].rows],
+                                         title=_("Findings by collector"), chart_id="chart-coll"),
+        "by_team": charts.bar_chart([r[0] for r in t["by_team"].rows],
+                                    [r[1] for r in t["by_team"].rows],
+                                    title=_("Findings by team"), chart_id="chart-team"),
+        "top_rules": charts.bar_chart([r[0] for r in t["top_rules"].rows],
+                                      [r[1] for r in t["top_rules"].rows],
+                                      title=_("Top rules"), chart_id="chart-rules"),
+        "precision": charts.bar_chart(
+            [r[0] for r in t["precision"].rows if r[4] is not None],
+            [r[4] * 100 for r in t["precision"].rows if r[4] is not None],
+            title=_("Precision per rule"), value_format="{:.0f}%", chart_id="chart-precision"),
+    }
+    query = {k: str(v) for k, v in (("date_from", date_from), ("date_to", date_to),
+                                    ("team", team)) if v}
+    return render(request, "qa/dashboard.html", {
+        "board": board, "charts": chart_html, "teams": queue.teams(db), "query": query,
+        "date_from": date_from, "date_to": date_to, "team": team})
+
+
+@router.get("/qa/export/dashboard/{table}.{fmt}")
+def export_dashboard(table: str, fmt: Literal["csv", "xlsx"], db: DbSession, user: QaUser,
+                     settings: SettingsDep, date_from: date | None = None,
+                     date_to: date | None = None, team: int | None = None):
+    board = _dashboard(db, settings, date_from, date_to, team)
+    if table not in board.tables:
+        raise InvalidInput(f"table: {table!r} is not one of {', '.join(board.tables)}")
+    chosen = board.tables[table]
+    return _file(chosen.header, chosen.rows, f"qa-{table}", fmt)
+
+
+EXPORT_HEADER = ["note_id", "stored_at", "contact_time", "collector", "team", "case", "channel",
+                 "source", "check_status", "rule_id", "category", "severity", "start", "end",
+                 "matched_text", "message", "citation", "suggestion", "decision", "note_text"]
+
+
+@router.get("/qa/export/queue.{fmt}")
+def export_queue(fmt: Literal["csv", "xlsx"], db: DbSession, user: QaUser,
+                 settings: SettingsDep, team: int | None = None, collector: int | None = None,
+                 category: str = "", severity: str = "", date_from: date | None = None,
+                 date_to: date | None = None, status: str = "open"):
+    filters = _filters(team, collector, category, severity, date_from, date_to, status)
+    notes = list(db.exec(queue.filtered(user, filters, settings.timezone)))
+    rows = []
+    for row in queue.rows_for(db, notes):
+        base = [row.note.id, row.note.created_at, row.note.contact_time,
+                row.author.username if row.author else "", row.team.name if row.team else "",
+                row.case.reference if row.case else "", row.note.channel, row.note.source,
+                row.note.check_status]
+        findings = [f for f in row.findings
+                    if (not category or f.category == category)
+                    and (not severity or f.severity == severity)] or [None]
+        for f in findings:
+            detail = ([f.rule_id, f.category, f.severity, f.start, f.end, f.text, f.message,
+                       f.citation, f.suggestion, f.decision or ""] if f else [""] * 10)
+            rows.append([*base, *detail, row.note.text])
+    return _file(EXPORT_HEADER, rows, "qa-queue", fmt)
+
+
+def _file(header: list[str], rows: list[list], stem: str, fmt: str) -> Response:
+    if fmt == "csv":
+        body, media = exports.to_csv(header, rows), exports.CSV_MEDIA_TYPE
+    else:
+        body, media = exports.to_xlsx(header, rows, sheet=stem), exports.XLSX_MEDIA_TYPE
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+
+# --- JSON API --------------------------------------------------------------------------------
+
+class NoteIn(BaseModel):
+    # Emptiness is checked per note by the intake, so one bad note does not reject the batch.
+    text: str = Field(max_length=intake.MAX_NOTE_CHARS)
+    external_id: str | None = Field(default=None, max_length=120,
+                                    description="your id for the note: sending it again is safe")
+    collector: str | None = Field(default=None, description="username of the note's author")
+    case_id: int | None = None
+    case_reference: str | None = None
+    channel: Literal["call", "visit", "sms", "other"] = "other"
+    contact_time: datetime | None = Field(default=None, description="with a time zone")
+    language: Literal["", "zh", "en"] = ""
+    jurisdiction: Literal["", "cn", "us", "uk"] = ""
+
+
+class NotesIn(BaseModel):
+    notes: list[NoteIn] = Field(min_length=1, max_length=1000)
+
+
+class FindingOut(BaseModel):
+    id: int
+    rule_id: str
+    category: str
+    severity: str
+    start: int
+    end: int
+    text: str
+    message: str
+    citation: str
+    suggestion: str
+    decision: str | None
+
+
+class NoteResultOut(BaseModel):
+    index: int
+    id: int | None = None
+    created: bool = False
+    external_id: str | None = None
+    check_status: str | None = None
+    check_error: str = ""
+    findings: list[FindingOut] = []
+    error: str = ""
+
+
+class NotesOut(BaseModel):
+    results: list[NoteResultOut]
+    created: int
+    existing: int
+    rejected: int
+
+
+@router.post("/api/notes", response_model=NotesOut)
+def api_post_notes(body: NotesIn | NoteIn, db: DbSession, user: CurrentUser,
+                   settings: SettingsDep, response: Response) -> NotesOut:
+    """Store notes (one, or up to 1000 as {"notes": [...]}) and check them.
+
+    Idempotent by external_id: a note sent again is not stored twice; its stored result is
+    returned with created=false. A rejected note does not stop the others.
+    """
+    items = body.notes if isinstance(body, NotesIn) else [body]
+    results = intake.save_api_notes(
+        db, user, [intake.NoteInput(**item.model_dump()) for item in items],
+        rules_dir=settings.rules_dir)
+    out = [_result_out(r) for r in results]
+    created = sum(r.created for r in results)
+    response.status_code = 201 if created else 200
+    return NotesOut(results=out, created=created,
+                    existing=sum(1 for r in results if r.note and not r.created),
+                    rejected=sum(1 for r in results if r.error))
+
+
+@router.get("/api/notes/{note_id}", response_model=NoteResultOut)
+def api_get_note(note_id: int, db: DbSession, user: CurrentUser) -> NoteResultOut:
+    note = queue.get_note(db, note_id, user)
+    return _result_out(intake.IntakeResult(0, note, findings=intake.findings_of(db, note.id)))
+
+
+def _result_out(result: intake.IntakeResult) -> NoteResultOut:
+    note = result.note
+    if note is None:
+        return NoteResultOut(index=result.index, error=result.error)
+    return NoteResultOut(
+        index=result.index, id=note.id, created=result.created, external_id=note.external_id,
+        check_status=note.check_status, check_error=note.check_error,
+        findings=[FindingOut(**f.model_dump(include=set(FindingOut.model_fields)))
+                  for f in result.findings])
+

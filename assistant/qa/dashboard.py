@@ -1,0 +1,156 @@
+"""Dashboard figures: findings over time, by category, collector, team and rule; precision
+per rule from reviewers' decisions; the share of flagged notes fully reviewed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, func
+from sqlmodel import Session, select
+
+from assistant.models import Team, User
+from assistant.qa.models import Decision, Note, NoteFinding
+
+TOP_RULES = 10
+
+
+@dataclass
+class Table:
+    """A titled table of numbers: what the chart shows, and what exports write."""
+
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    notes: int
+    notes_with_findings: int
+    notes_reviewed: int
+    findings: int
+    tables: dict[str, Table]
+
+    @property
+    def reviewed_share(self) -> float | None:
+        return self.notes_reviewed / self.notes_with_findings if self.notes_with_findings else None
+
+
+def precision(confirmed: int, dismissed: int) -> float | None:
+    """confirmed / (confirmed + dismissed); None before any such decision."""
+    decided = confirmed + dismissed
+    return confirmed / decided if decided else None
+
+
+def build(db: Session, *, date_from: date | None = None, date_to: date | None = None,
+          team: int | None = None, timezone: str = "UTC") -> Dashboard:
+    note_filter = _note_filter(date_from, date_to, team, timezone)
+    findings_base = (select(NoteFinding).join(Note, NoteFinding.note_id == Note.id)
+                     .outerjoin(User, Note.author_id == User.id)
+                     .where(NoteFinding.current, *note_filter))
+    sub = findings_base.subquery()
+
+    def grouped(*columns, order=None, limit=None):
+        query = select(*columns, func.count()).select_from(sub).group_by(*columns)
+        query = query.order_by(order if order is not None else func.count().desc())
+        return db.exec(query.limit(limit) if limit else query).all()
+
+    notes_q = select(Note).outerjoin(User, Note.author_id == User.id).where(*note_filter)
+    notes_sub = notes_q.subquery()
+    notes = db.exec(select(func.count()).select_from(notes_sub)).one()
+    flagged = db.exec(select(func.count()).select_from(notes_sub)
+                      .where(notes_sub.c.finding_count > 0)).one()
+    undecided = exists().where(NoteFinding.note_id == notes_sub.c.id, NoteFinding.current,
+                               NoteFinding.decision.is_(None))
+    reviewed = db.exec(select(func.count()).select_from(notes_sub)
+                       .where(notes_sub.c.finding_count > 0, ~undecided)).one()
+    total_findings = db.exec(select(func.count()).select_from(sub)).one()
+
+    tables = {
+        "over_time": Table("over_time", "Findings over time", ["date", "findings"],
+                           _daily(grouped(func.date(sub.c.created_at),
+                                          order=func.date(sub.c.created_at)))),
+        "by_category": Table("by_category", "Findings by category", ["category", "findings"],
+                             [list(r) for r in grouped(sub.c.category)]),
+        "by_severity": Table("by_severity", "Findings by severity", ["severity", "findings"],
+                             [list(r) for r in grouped(sub.c.severity)]),
+        "top_rules": Table("top_rules", "Top rules", ["rule", "findings"],
+                           [list(r) for r in grouped(sub.c.rule_id, limit=TOP_RULES)]),
+        "by_collector": _by_collector(db, notes_sub, sub),
+        "by_team": _by_team(db, notes_sub, sub),
+        "precision": _precision(db, sub),
+    }
+    return Dashboard(notes, flagged, reviewed, total_findings, tables)
+
+
+def _note_filter(date_from: date | None, date_to: date | None, team: int | None,
+                 timezone: str) -> list:
+    zone = ZoneInfo(timezone)
+    when = func.coalesce(Note.contact_time, Note.created_at)
+    clauses = []
+    if date_from:
+        clauses.append(when >= datetime.combine(date_from, time(), zone).astimezone(UTC))
+    if date_to:
+        clauses.append(when < datetime.combine(date_to + timedelta(days=1), time(), zone)
+                       .astimezone(UTC))
+    if team:
+        clauses.append(User.team_id == team)
+    return clauses
+
+
+def _daily(rows) -> list[list]:
+    """Per-day counts with the empty days filled in, so the time axis is honest."""
+    counts = {str(day): n for day, n in rows if day is not None}
+    if not counts:
+        return []
+    first, last = (date.fromisoformat(min(counts)), date.fromisoformat(max(counts)))
+    days = []
+    day = first
+    while day <= last:
+        days.append([day.isoformat(), counts.get(day.isoformat(), 0)])
+        day += timedelta(days=1)
+    return days
+
+
+def _by_collector(db: Session, notes_sub, findings_sub) -> Table:
+    notes_per = dict(db.exec(select(notes_sub.c.author_id, func.count())
+                             .group_by(notes_sub.c.author_id)).all())
+    per_author = db.exec(select(Note.author_id, func.count()).select_from(findings_sub)
+                         .join(Note, Note.id == findings_sub.c.note_id)
+                         .group_by(Note.author_id)).all()
+    names = {u.id: u.display_name or u.username
+             for u in db.exec(select(User).where(User.id.in_([a for a, _ in per_author if a])))}
+    rows = [[names.get(author, "—"), notes_per.get(author, 0), count]
+            for author, count in per_author]
+    rows.sort(key=lambda r: -r[2])
+    return Table("by_collector", "Findings by collector", ["collector", "notes", "findings"], rows)
+
+
+def _by_team(db: Session, notes_sub, findings_sub) -> Table:
+    rows = db.exec(select(Team.name, func.count()).select_from(findings_sub)
+                   .join(Note, Note.id == findings_sub.c.note_id)
+                   .join(User, User.id == Note.author_id).outerjoin(Team, Team.id == User.team_id)
+                   .group_by(Team.name).order_by(func.count().desc())).all()
+    return Table("by_team", "Findings by team", ["team", "findings"],
+                 [[name or "—", count] for name, count in rows])
+
+
+def _precision(db: Session, findings_sub) -> Table:
+    rows = db.exec(select(findings_sub.c.rule_id, findings_sub.c.decision, func.count())
+                   .where(findings_sub.c.decision.is_not(None))
+                   .group_by(findings_sub.c.rule_id, findings_sub.c.decision)).all()
+    per_rule: dict[str, dict[str, int]] = {}
+    for rule, decision, count in rows:
+        per_rule.setdefault(rule, {})[decision] = count
+    table = Table("precision", "Precision per rule (reviewer decisions)",
+                  ["rule", "confirmed", "dismissed", "escalated", "precision"])
+    for rule, counts in sorted(per_rule.items()):
+        confirmed = counts.get(Decision.confirmed.value, 0)
+        dismissed = counts.get(Decision.dismissed.value, 0)
+        value = precision(confirmed, dismissed)
+        table.rows.append([rule, confirmed, dismissed, counts.get(Decision.escalated.value, 0),
+                           None if value is None else round(value, 3)])
+    return table
