@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 
 from assistant import cases
 from assistant.cases import CaseFlag, CaseSort
+from assistant.errors import InvalidInput
 from assistant.models import User
 from web.api_models import CaseDetail, CaseSummary, ErrorOut
 from web.deps import CurrentUser, DbSession
@@ -14,14 +15,26 @@ from web.templating import render
 router = APIRouter()
 
 SEARCH_HELP = "part of the borrower's name or the case reference"
+FLAG_HELP = "only cases with this contact flag; 'none' for cases without any; empty for all"
+
+
+def _flag(value: str) -> CaseFlag | None:
+    # The filter form sends an empty value for "all cases".
+    if not value:
+        return None
+    try:
+        return CaseFlag(value)
+    except ValueError as exc:
+        raise InvalidInput(f"flag: {value!r} is not one of {', '.join(CaseFlag)}") from exc
 
 
 @router.get("/cases")
 def case_list(request: Request, db: DbSession, user: CurrentUser,
               q: str = Query("", max_length=100, description=SEARCH_HELP),
-              sort: CaseSort = CaseSort.most_overdue, flag: CaseFlag | None = None):
-    found = cases.list_for_user(db, user, search=q, sort=sort, flag=flag)
-    context = {"cases": found, "q": q, "sort": sort.value, "flag": flag.value if flag else "",
+              sort: CaseSort = CaseSort.most_overdue,
+              flag: str = Query("", max_length=20, description=FLAG_HELP)):
+    found = cases.list_for_user(db, user, search=q, sort=sort, flag=_flag(flag))
+    context = {"cases": found, "q": q, "sort": sort.value, "flag": flag,
                "collectors": _collector_names(db, found, user),
                "local_times": {case.id: cases.borrower_local_time(case) for case in found}}
     # HTMX search-as-you-type swaps only the results, not the whole page.
@@ -50,10 +63,11 @@ def _collector_names(db: DbSession, found: list, user: User) -> dict[int, str]:
 def api_case_list(db: DbSession, user: CurrentUser,
                   q: str = Query("", max_length=100, description=SEARCH_HELP),
                   sort: CaseSort = CaseSort.most_overdue,
-                  flag: CaseFlag | None = None) -> list[CaseSummary]:
+                  flag: str = Query("", max_length=20, description=FLAG_HELP)
+                  ) -> list[CaseSummary]:
     """Cases this user may see (a collector: only their own)."""
     return [CaseSummary.of(case)
-            for case in cases.list_for_user(db, user, search=q, sort=sort, flag=flag)]
+            for case in cases.list_for_user(db, user, search=q, sort=sort, flag=_flag(flag))]
 
 
 @router.get("/api/cases/{case_id}", response_model=CaseDetail, tags=["cases"],
