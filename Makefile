@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench lint install db chromium clean
+.PHONY: run test bench lint install db chromium clean i18n i18n-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ db: install
 
 run: db
 	@echo "Serving on http://$(HOST):$(PORT)  (log in with a demo user above)"
-	$(BIN)/uvicorn web.app:create_app --factory --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn web.app:create_app --factory --host $(HOST) --port $(PORT) --no-access-log
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:
@@ -43,6 +43,14 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check assistant web tests bench
+
+# UI translations: merge each area's _() strings into web/locale/zh_CN/LC_MESSAGES/<area>.po
+# (AREA=base|check|sessions|qa|roleplay; all areas when empty), then list what is untranslated.
+i18n: install
+	$(BIN)/assistant i18n extract $(AREA)
+
+i18n-check: install
+	$(BIN)/assistant i18n check $(AREA)
 
 clean:
 	rm -rf $(VENV) var/assistant.db var/test-artifacts
