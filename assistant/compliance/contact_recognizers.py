@@ -62,6 +62,11 @@ class ContactGrammar:
     week_period: re.Pattern[str]
     contact_verb: re.Pattern[str]
     number_words: dict[str, int]
+    parts_longest_first: tuple[str, ...] = ()
+    longest_part: int = 0
+    # Cheap tests that rule a note out before the full patterns run (most notes).
+    time_hint: re.Pattern[str] = re.compile(r"\d")
+    count_hint: re.Pattern[str] = re.compile(r"\d")
 
     def number(self, text: str) -> int | None:
         return self.number_words.get(text) if text in self.number_words else chinese_number(text)
@@ -90,11 +95,12 @@ def build_grammar(terms: dict[str, Any], lang: str) -> ContactGrammar:
     periods = terms.get("periods", {}).get(lang, {})
     verbs = terms.get("contact_verbs", {}).get(lang, [])
     if lang == "zh":
+        # The part of the day is looked up just before the match (see _day_part): a regex
+        # that starts with an alternation of day-part words is tried at every position.
         times = (
-            re.compile(rf"(?:(?P<part>{part})\s*)?(?P<h>\d{{1,2}}|{_CN_NUMBER})\s*(?:点钟?|时)"
+            re.compile(rf"(?P<h>\d{{1,2}}|{_CN_NUMBER})\s*(?:点钟?|时)"
                        rf"(?:\s*(?P<m>\d{{1,2}}|{_CN_NUMBER}|半|一刻|三刻)\s*分?)?"),
-            re.compile(rf"(?:(?P<part>{part})\s*)?(?<![\d:])(?P<h>\d{{1,2}}):(?P<m>\d{{2}})"
-                       rf"(?![\d:])"),
+            re.compile(r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?![\d:])"),
         )
         number = rf"(?<!\d)(?P<n>\d{{1,3}}|{_CN_NUMBER})"
         count = re.compile(rf"(?P<ord>{ordinal})?{number}\s*(?P<unit>{unit})")
@@ -111,7 +117,11 @@ def build_grammar(terms: dict[str, Any], lang: str) -> ContactGrammar:
         day_period=re.compile(_alternation(periods.get("day", []), words=words)),
         week_period=re.compile(_alternation(periods.get("week", []), words=words)),
         contact_verb=re.compile(_alternation(verbs, words=False)),
-        number_words=number_words)
+        number_words=number_words,
+        parts_longest_first=tuple(sorted(modes, key=len, reverse=True)),
+        time_hint=re.compile(r"[点时:]" if lang == "zh" else r"\d"),
+        count_hint=re.compile(unit),
+        longest_part=max(map(len, modes), default=0))
 
 
 def _minutes_value(text: str | None) -> int | None:
@@ -153,6 +163,8 @@ def allowed_window(policy: dict[str, Any]) -> tuple[int, int]:
 
 def find_contact_times(text: str, context: RecognizerContext) -> list[Span]:
     grammar: ContactGrammar = context.grammar
+    if grammar.time_hint.search(text) is None:
+        return []
     start, end = allowed_window(context.policy)
     spans = []
     for pattern in grammar.times:
@@ -161,12 +173,20 @@ def find_contact_times(text: str, context: RecognizerContext) -> list[Span]:
             minute = _minutes_value(match.groupdict().get("m"))
             if hour is None or minute is None:
                 continue
-            mode = grammar.day_part_modes.get(match.group("part") or "")
+            mode = grammar.day_part_modes.get(_day_part(grammar, text, match))
             half = grammar.meridiem.get(match.groupdict().get("mer") or "")
             value = clock_minutes(hour, minute, mode, half)
             if value is not None and (value < start or value > end):
                 spans.append(match.span())
     return spans
+
+
+def _day_part(grammar: ContactGrammar, text: str, match: re.Match[str]) -> str:
+    """The day-part word written right before (zh) or after (en) a clock time, or ""."""
+    if "part" in match.re.groupindex:
+        return match.group("part") or ""
+    before = text[max(0, match.start() - grammar.longest_part - 1):match.start()].rstrip()
+    return next((p for p in grammar.parts_longest_first if before.endswith(p)), "")
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -187,6 +207,8 @@ def attempt_cap(policy: dict[str, Any], period: str) -> int | None:
 
 def find_contact_counts(text: str, context: RecognizerContext) -> list[Span]:
     grammar: ContactGrammar = context.grammar
+    if grammar.count_hint.search(text) is None:
+        return []
     spans = []
     for match in grammar.count.finditer(text):
         count = grammar.number(match.group("n"))
