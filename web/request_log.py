@@ -18,8 +18,9 @@ from fastapi import FastAPI, Request
 
 REQUEST_LOGGER = "web.request"
 # Attributes every LogRecord has; anything else was passed through `extra=` and is logged.
-_STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message",
-                                                                                 "asctime"}
+# uvicorn adds "color_message", the same text with terminal colour codes.
+_STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
