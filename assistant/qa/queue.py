@@ -16,6 +16,7 @@ from assistant.qa.models import CheckStatus, Decision, ImportBatch, Note, NoteFi
 PAGE_SIZE = 25
 SEVERITY_RANK = case({"critical": 0, "high": 1, "medium": 2, "info": 3},
                      value=NoteFinding.severity, else_=4)
+REVIEWER_ROLES = (Role.qa, Role.admin)
 STATUSES = ("open", "reviewed", "escalated", "all", "pending", "failed")
 
 
@@ -55,17 +56,19 @@ class QueueRow:
 
 
 def visible_notes(user: User):
-    """A select() of the notes USER may see: collectors only their own."""
+    """A select() of the notes USER may see: reviewers all, a collector their own, others none."""
     query = select(Note)
-    if user.role == Role.collector:
-        query = query.where(Note.author_id == user.id)
-    return query
+    if user.role in REVIEWER_ROLES:
+        return query
+    return query.where(Note.author_id == user.id) if user.role == Role.collector \
+        else query.where(False)
 
 
 def get_note(db: Session, note_id: int, user: User) -> Note:
     """The note if USER may see it; NotFound otherwise (a collector never learns of others')."""
     note = db.get(Note, note_id)
-    if note is None or (user.role == Role.collector and note.author_id != user.id):
+    mine = user.role == Role.collector and note is not None and note.author_id == user.id
+    if note is None or not (user.role in REVIEWER_ROLES or mine):
         raise NotFound(f"note {note_id} not found")
     return note
 

@@ -71,6 +71,9 @@ def _read_csv(data: bytes, encoding: str, name: str) -> Table:
         header = next(reader)
     except StopIteration as exc:
         raise InvalidInput(f"{name}: the file is empty") from exc
+    if any(REPLACEMENT in h for h in header):
+        raise InvalidInput(f"{name}: row 1 (the header) is not valid {decoded.used}; "
+                           "choose another encoding")
     columns = _clean_header(header, name)
 
     def rows() -> Iterator[Row]:

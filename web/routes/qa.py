@@ -21,7 +21,7 @@ from assistant.qa.mapping import FIELDS, Mapping
 from assistant.qa.models import BatchStatus, Channel, ImportBatch, Note, NoteFinding
 from web.deps import CollectorUser, CurrentUser, DbSession, QaUser, SettingsDep
 from web.i18n import gettext_ as _
-from web.templating import render
+from web.templating import render as render_page
 
 router = APIRouter()
 log = logging.getLogger("web.qa")
@@ -34,6 +34,46 @@ CATEGORIES = ("threat.violence", "threat.arrest", "threat.unlawful_action", "thr
               "unfair.personal_account", "unfair.borrow_to_repay", "unfair.fees",
               "visit.conduct", "vulnerability.indicator", "disclosure.missing")
 SEVERITIES = ("critical", "high", "medium", "info")
+
+
+def label(key: str) -> str:
+    """The UI label of a stored value (severity, status, channel, ...); unknown keys as-is."""
+    return _labels().get(key, key)
+
+
+def _labels() -> dict[str, str]:
+    # Written out so extraction finds each string for the catalog.
+    return {
+        "critical": _("critical"), "high": _("high"), "medium": _("medium"), "info": _("info"),
+        "confirmed": _("confirmed"), "dismissed": _("dismissed"), "escalated": _("escalated"),
+        "pending": _("pending"), "checked": _("checked"), "failed": _("failed"),
+        "stored": _("stored"), "superseded": _("superseded"),
+        "uploaded": _("uploaded"), "importing": _("importing"), "checking": _("checking"),
+        "done": _("done"),
+        "call": _("call"), "visit": _("visit"), "sms": _("sms"), "other": _("other"),
+        "console": _("console"), "api": _("api"), "import": _("import"),
+        "status:open": _("To review"), "status:reviewed": _("Reviewed"),
+        "status:escalated": _("Escalated"), "status:all": _("All notes"),
+        "status:pending": _("Not yet checked"), "status:failed": _("Check failed"),
+        "field:text": _("Note text"), "field:external_id": _("External id"),
+        "field:collector": _("Collector (username)"), "field:case": _("Case reference"),
+        "field:channel": _("Channel"), "field:contact_time": _("Contact time"),
+        "field:language": _("Language"), "field:jurisdiction": _("Jurisdiction"),
+        "Findings over time": _("Findings over time"),
+        "Findings by category": _("Findings by category"),
+        "Findings by severity": _("Findings by severity"), "Top rules": _("Top rules"),
+        "Findings by collector": _("Findings by collector"),
+        "Findings by team": _("Findings by team"),
+        "Precision per rule (reviewer decisions)": _("Precision per rule (reviewer decisions)"),
+        "date": _("date"), "findings": _("findings"), "category": _("category"),
+        "severity": _("severity"), "rule": _("rule"), "collector": _("collector"),
+        "notes": _("notes"), "team": _("team"), "precision": _("precision"),
+    }
+
+
+def render(request: Request, name: str, context: dict, status_code: int = 200):
+    """The shared renderer, with `label` for stored values."""
+    return render_page(request, name, {"label": label, **context}, status_code=status_code)
 
 
 def _filters(team: int | None = None, collector: int | None = None, category: str = "",
