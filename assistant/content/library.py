@@ -78,7 +78,7 @@ def _validation_problems(exc: ValidationError, data: Any, shown: str) -> list[Pr
         if error["type"] == "missing" and loc and loc[-1] in ("zh", "en"):
             message = f"missing {loc[-1]} translation ({field_path})"
         elif error["type"] == "extra_forbidden":
-            message = f"unknown field {field_path!r}"
+            message = f"unknown field {str(loc[-1])!r}"
         else:
             message = f"{field_path}: {error['msg']}" if field_path else error["msg"]
         problems.append(Problem(shown, message, line, item))

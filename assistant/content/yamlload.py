@@ -14,6 +14,7 @@ class LineDict(dict):
     """A mapping read from YAML that knows the 1-based line it starts on."""
 
     line: int = 0
+    key_lines: dict[Any, int]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -24,6 +25,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     mapping = LineDict(loader.construct_pairs(node, deep=True))
     mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {loader.construct_object(key, deep=True): key.start_mark.line + 1
+                         for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
     return mapping
 
 
@@ -46,9 +49,13 @@ def load_yaml(path: Path) -> Any:
 def locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, str | None]:
     """The line and the nearest `id` along a validation-error path into loaded YAML."""
     line: int | None = getattr(data, "line", None)
-    item: str | None = None
+    item: str | None = data.get("id") if isinstance(data, LineDict) else None
+    if not isinstance(item, str):
+        item = None
     node = data
     for key in loc:
+        if isinstance(node, LineDict) and key in getattr(node, "key_lines", {}):
+            line = node.key_lines[key]  # the line of the field itself
         try:
             node = node[key]
         except (KeyError, IndexError, TypeError):
