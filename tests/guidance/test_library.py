@@ -52,7 +52,7 @@ def test_every_flow_answers_every_objection(flow_id):
     flow = LIBRARY.flows[flow_id]
     used = {LIBRARY.snippets[s].topic for step in flow.steps
             for s in step.snippets + step.alternatives}
-    assert REQUIRED_TOPICS <= used
+    assert used >= REQUIRED_TOPICS
 
 
 @pytest.mark.parametrize("flow_id", ["phone_en", "visit_en"])
