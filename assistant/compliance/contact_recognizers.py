@@ -107,7 +107,7 @@ def build_grammar(terms: dict[str, Any], lang: str) -> ContactGrammar:
     else:
         marker = _alternation(list(meridiem), words=False)
         times = (re.compile(
-            rf"(?<![\d:.])(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?![\d:])"
+            rf"(?<![\d:.$£€,])(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?![\d:])"
             rf"(?:\s*(?P<mer>{marker})(?![a-z]))?(?:\s+(?P<part>{part}))?"),)
         spoken = "|".join(sorted(number_words, key=len, reverse=True)) or r"(?!x)x"
         count = re.compile(rf"(?<![\w.])(?P<n>\d{{1,3}}|{spoken})\s+(?P<unit>{unit})")

@@ -68,6 +68,8 @@ def _opencc_table(name: str) -> dict[str, str]:
 def translation_table(lowercase: bool) -> dict[int, str]:
     """The per-character table: NFKC (when it stays one character), T->S, optional lowercase."""
     to_simplified = _opencc_table("TSCharacters.txt")
+    # Taiwan / Hong Kong variant forms first become OpenCC's standard Traditional form.
+    to_standard = _opencc_table("TWVariantsRev.txt") | _opencc_table("HKVariantsRev.txt")
     table: dict[int, str] = {}
     for code in range(0x20, 0x30000):
         char = chr(code)
@@ -76,6 +78,7 @@ def translation_table(lowercase: bool) -> dict[int, str]:
         folded = unicodedata.normalize("NFKC", char)
         if len(folded) != 1:
             folded = char
+        folded = to_standard.get(folded, folded)
         folded = to_simplified.get(folded, folded)
         if lowercase:
             lowered = folded.lower()
