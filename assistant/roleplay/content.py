@@ -62,6 +62,7 @@ class Persona:
     skip_criteria: tuple[str, ...]
     reactions: tuple[Reaction, ...]
     say: dict[str, Any]
+    objection: str | None = None
     source: str = ""
 
     def facts_for(self, lang: str) -> dict[str, Any]:
@@ -273,7 +274,7 @@ def _persona(data: dict, shown: str) -> Persona:
         facts={lang: dict(data["facts"][lang]) for lang in LANGUAGES},
         moods=tuple(data["moods"]), opening_mood=data["opening_mood"],
         commit_from=data.get("commit_from"), skip_criteria=tuple(data.get("skip_criteria", [])),
-        reactions=reactions, say=data["say"], source=shown)
+        reactions=reactions, say=data["say"], objection=data.get("objection"), source=shown)
 
 
 def _rubric(data: dict, shown: str) -> Rubric:

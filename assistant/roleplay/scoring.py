@@ -138,7 +138,7 @@ class Scorer:
         first = _first_with(trainee, rule["first"])
         then = _first_with(trainee, rule["then"])
         if first is None:
-            return "fail", then[0] if then else None
+            return ("fail", then[0]) if then else ("missing", None)
         if then is None or first[0] < then[0] or (rule.get("same_turn_ok") and first[0] == then[0]):
             return "pass", first[0]
         return "fail", then[0]
@@ -176,18 +176,31 @@ class Scorer:
         lang = self.lang
         messages = criterion.feedback
         message = messages.get(outcome, messages["fail"])[lang]
+        if outcome == "missing":
+            outcome = "fail"
         parts = [message]
         if turn is not None:
             text = next(t.text for n, _, t in trainee if n == turn)
             parts.append(self.rubric.quote[lang].format(turn=turn, text=text))
         suggestion = ""
         if outcome != "pass":
-            suggestion = self.context.suggestions.get(criterion.snippet_kind or "", "") \
-                or criterion.example[lang]
+            suggestion = (self._rewrite(criterion, turn, trainee)
+                          or self.context.suggestions.get(criterion.snippet_kind or "", "")
+                          or criterion.example[lang])
             parts.append(self.rubric.suggest[lang].format(text=suggestion))
         score = {"pass": 100, "partial": 50}.get(outcome, 0)
         return CriterionResult(criterion.id, criterion.name[lang], criterion.weight, score,
                                " ".join(parts), turn, suggestion)
+
+
+    def _rewrite(self, criterion: Criterion, turn: int | None, trainee) -> str:
+        """For a violation, the checker's own compliant rewrite of the offending words."""
+        if "no_violation" not in criterion.evidence or turn is None:
+            return ""
+        for number, _, t in trainee:
+            if number == turn and t.reading:
+                return next((f.suggestion for f in t.reading.findings if f.suggestion), "")
+        return ""
 
 
 def _stated_affordable(turns: list[Turn]) -> Decimal | None:
