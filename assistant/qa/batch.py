@@ -81,8 +81,9 @@ def ensure_ray(address: str | None = None, num_cpus: int | None = None) -> int:
         if address:
             ray.init(address=address, log_to_driver=False)
         else:
-            ray.init(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False,
-                     log_to_driver=False, configure_logging=False)
+            # address="local": always our own Ray, never a cluster that happens to be running.
+            ray.init(address="local", num_cpus=num_cpus or os.cpu_count() or 1,
+                     include_dashboard=False, log_to_driver=False, configure_logging=False)
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
 
