@@ -33,6 +33,7 @@ from assistant.guidance.plans import compute_offers, offer_context
 from assistant.models import Case, Role, User, utcnow
 
 NO_CONVERSATION_OUTCOMES = {"no_contact", "wrong_party", "visit_postponed"}
+OUTCOMES_IN_ORDER = OUTCOMES  # the order the end form lists them in
 
 
 class ContactBlocked(PermissionDenied):
@@ -313,6 +314,11 @@ def session_for_user(db: Session, session_id: int, user: User) -> GuidedSession:
     if session is None or (user.role == Role.collector and session.collector_id != user.id):
         raise NotFound(f"session {session_id} not found")
     return session
+
+
+def sessions_of_case(db: Session, case_id: int, limit: int = 20) -> list[GuidedSession]:
+    return list(db.exec(select(GuidedSession).where(GuidedSession.case_id == case_id)
+                        .order_by(GuidedSession.started_at.desc()).limit(limit)))
 
 
 def events_of(db: Session, session_id: int) -> list[SessionEvent]:
