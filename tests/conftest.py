@@ -3,6 +3,7 @@ the real PostgreSQL server, and real headless Chromium."""
 
 from __future__ import annotations
 
+import functools
 import re
 import socket
 import threading
@@ -157,11 +158,17 @@ def postgres_unreachable_reason() -> str | None:
     return None
 
 
+@functools.cache
+def _unreachable_reason_once() -> str | None:
+    # Probed once per run: an unreachable server would otherwise cost a timeout per test.
+    return postgres_unreachable_reason()
+
+
 def skip_without_postgres() -> None:
     """Skip the calling test, loudly, when the PostgreSQL server cannot be reached."""
     import warnings
 
-    reason = postgres_unreachable_reason()
+    reason = _unreachable_reason_once()
     if reason is None:
         return
     message = f"PostgreSQL at {_redacted(postgres_url())} is unreachable: {reason}"
