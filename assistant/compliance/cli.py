@@ -137,13 +137,18 @@ def _show_one(checker: Checker, text: str, lang: str | None, jurisdiction: str |
         console.print(f"[green]No findings[/green] ({lang}, {jurisdiction}, rules "
                       f"{checker.version})")
         return
-    table = Table(title=f"{len(findings)} finding(s) · {lang} · {jurisdiction}")
-    for column in ("rule", "severity", "text", "message", "citation", "suggestion"):
-        table.add_column(column, overflow="fold")
+    console.print(f"[bold]{len(findings)} finding(s)[/bold] · {lang} · {jurisdiction}")
     for f in findings:
-        table.add_row(f.rule_id, Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.text,
-                      f.message, f.citation, f.suggestion)
-    console.print(table)
+        line = Text("● ")
+        line.append(f" {f.severity} ", style=SEVERITY_STYLE[f.severity])
+        line.append(f" {f.rule_id}  ", style="bold")
+        line.append(f"「{f.text}」 [{f.start}:{f.end}]")
+        console.print(line)
+        console.print(f"    {f.message}", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"    {f.citation}", markup=False, highlight=False, style="dim",
+                      soft_wrap=True)
+        console.print(f"    → {f.suggestion}", markup=False, highlight=False, style="green",
+                      soft_wrap=True)
 
 
 def highlighted(text: str, findings: list[Finding]) -> Text:

@@ -173,11 +173,16 @@ def find_contact_times(text: str, context: RecognizerContext) -> list[Span]:
             minute = _minutes_value(match.groupdict().get("m"))
             if hour is None or minute is None:
                 continue
-            mode = grammar.day_part_modes.get(_day_part(grammar, text, match))
+            part = _day_part(grammar, text, match)
+            mode = grammar.day_part_modes.get(part)
             half = grammar.meridiem.get(match.groupdict().get("mer") or "")
             value = clock_minutes(hour, minute, mode, half)
             if value is not None and (value < start or value > end):
-                spans.append(match.span())
+                # Highlight 晚上十一点半, not only 十一点半: the day part is what makes it late.
+                begin = match.start()
+                if part and "part" not in match.re.groupindex:
+                    begin = text.rfind(part, max(0, begin - grammar.longest_part - 1), begin)
+                spans.append((begin, match.end()))
     return spans
 
 

@@ -8,8 +8,6 @@ from assistant.compliance.contact_recognizers import (
     build_grammar,
     chinese_number,
     clock_minutes,
-    find_contact_counts,
-    find_contact_times,
     load_terms,
 )
 from assistant.compliance.recognizers import (

@@ -1,0 +1,129 @@
+"""The checker end to end on the fixture packs: matching, context, offsets, API details."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.compliance.checker import Checker, build_pipeline, get_checker
+from assistant.compliance.language import detect_language, resolve
+from assistant.compliance.spec import build_spec
+from assistant.compliance.tokenizer import CharTokenizer
+
+
+def rule_ids(checker: Checker, text: str, **kwargs) -> list[str]:
+    return [f.rule_id for f in checker.check(text, **kwargs)]
+
+
+def test_threat_is_flagged_with_original_offsets_message_and_citation(checker):
+    text = "电话里对他说：再不还就報 警抓你！"
+    [finding] = checker.check(text)
+    assert finding.rule_id == "cn.threat.arrest"
+    assert finding.text == "報 警抓你" == text[finding.start:finding.end]
+    assert finding.message == "以抓人坐牢相威胁"  # in the language of the text
+    assert finding.citation == "刑法 第二百九十三条之一 [S]"
+    assert finding.severity == "critical"
+
+
+def test_attribution_only_covers_its_own_clause(checker):
+    assert rule_ids(checker, "客户称怕坐牢") == []
+    assert rule_ids(checker, "客户称要报警，我说再不还让你坐牢") == ["cn.threat.arrest"]
+
+
+def test_negation_and_reassurance_turn_a_match_off(checker):
+    assert rule_ids(checker, "已告知客户不会坐牢") == []
+    assert rule_ids(checker, "我们没有说过报警抓你") == []
+
+
+def test_cue_window_does_not_cross_a_sentence_end(checker):
+    assert rule_ids(checker, "客户称没钱。我说让你坐牢") == ["cn.threat.arrest"]
+
+
+def test_sequence_needs_its_groups_in_order_within_the_gap(checker):
+    assert rule_ids(checker, "告诉他同事他欠款五万") == ["cn.privacy.third_party"]
+    assert rule_ids(checker, "同事告诉我他欠款") == []
+    assert rule_ids(checker, "告诉同事请他尽快回电话给我们关于欠款") == []  # gap too long
+
+
+def test_english_token_patterns_use_lemmas(checker):
+    assert rule_ids(checker, "Told him he is arrested if he skips") == ["us.threat.arrest"]
+    assert rule_ids(checker, "I said we would ARREST YOU") == ["us.threat.arrest"]
+    assert rule_ids(checker, "explained he will not be arrested") == []
+
+
+def test_jurisdiction_selects_the_packs(checker):
+    text = "Told him he will be arrested"
+    assert rule_ids(checker, text) == ["us.threat.arrest"]  # en defaults to us
+    assert rule_ids(checker, text, jurisdiction="uk") == []  # the fixture has no uk pack
+
+
+def test_contact_time_uses_the_jurisdiction_policy(checker):
+    assert rule_ids(checker, "晚上十一点半致电客户") == ["cn.harassment.time"]
+    assert rule_ids(checker, "called at 6:30am") == ["us.harassment.time"]
+
+
+def test_findings_are_ordered_most_severe_first(checker):
+    findings = checker.check("晚上十一点半致电客户，说让你坐牢")
+    assert [f.severity for f in findings] == ["critical", "high"]
+
+
+def test_check_many_keeps_input_order_across_languages(checker):
+    items = [{"text": "让你坐牢"}, {"text": "called at 6:30am"}, {"text": "正常跟进"},
+             {"text": "让你坐牢", "jurisdiction": "cn", "lang": "zh"}]
+    results = list(checker.check_many(items))
+    assert [[f.rule_id for f in r] for r in results] == [
+        ["cn.threat.arrest"], ["us.harassment.time"], [], ["cn.threat.arrest"]]
+
+
+def test_check_many_matches_check_note_by_note(checker):
+    texts = ["让你坐牢", "告诉他同事他欠款", "客户称怕坐牢"] * 200
+    many = list(checker.check_many({"text": t} for t in texts))
+    assert many == [checker.check(t) for t in texts]
+
+
+def test_language_detection_and_defaults():
+    assert detect_language("客户说OK，明天还") == "zh"
+    assert detect_language("Customer said 好的 and will pay") == "en"
+    assert resolve("hello", None, None) == ("en", "us")
+    assert resolve("你好", None, "uk") == ("zh", "uk")
+
+
+def test_get_checker_is_cached_per_folder_and_reloads_on_change(fixture_rules_dir, tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(fixture_rules_dir, folder)
+    first = get_checker(folder)
+    assert get_checker(folder) is first
+    rule_file = folder / "cn" / "conduct.yaml"
+    rule_file.write_text(rule_file.read_text("utf-8").replace("报警抓你, 坐牢", "报警抓你, 坐牢, 蹲监狱"),
+                         "utf-8")
+    os.utime(rule_file, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    reloaded = get_checker(folder)
+    assert reloaded is not first and reloaded.version != first.version
+    assert [f.rule_id for f in reloaded.check("让你蹲监狱")] == ["cn.threat.arrest"]
+
+
+def test_component_saves_and_loads_its_patterns(checker, tmp_path):
+    spec = build_spec(checker.rule_set, "zh")
+    nlp = build_pipeline("zh", spec)
+    nlp.get_pipe("compliance_rules").to_disk(tmp_path / "component")
+    fresh = spacy.blank("zh")
+    fresh.add_pipe("compliance_rules").from_disk(tmp_path / "component")
+    doc = fresh("再不还就报警抓你")
+    assert [span.label_ for span in doc.spans["findings"]] == ["cn.threat.arrest"]
+    assert [s.text for s in doc.spans["findings"]] == ["报警抓你"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("客户说好的 \t\nab12，。?")), max_size=30))
+def test_fast_char_tokenizer_builds_the_same_doc_as_spacy(text):
+    stock = spacy.blank("zh")
+    fast = CharTokenizer(stock.tokenizer)
+    expected, actual = stock.make_doc(text), fast(text)
+    assert [(t.text, t.whitespace_) for t in actual] == [
+        (t.text, t.whitespace_) for t in expected]
+    assert actual.text == text
