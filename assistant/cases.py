@@ -47,7 +47,8 @@ def visible_to(user: User):
 
 def list_for_user(db: Session, user: User, *, search: str = "",
                   sort: CaseSort | str = CaseSort.most_overdue,
-                  flag: CaseFlag | str | None = None) -> list[Case]:
+                  flag: CaseFlag | str | None = None, limit: int | None = None,
+                  offset: int = 0) -> list[Case]:
     """The user's visible cases, narrowed by name/reference text and a contact flag."""
     query = visible_to(user).order_by(None).order_by(*_ORDER[CaseSort(sort)])
     search = search.strip()
@@ -62,7 +63,9 @@ def list_for_user(db: Session, user: User, *, search: str = "",
             query = query.where(~Case.cease_contact, ~Case.has_lawyer, ~Case.prefers_written)
         else:
             query = query.where(getattr(Case, flag.value))
-    return list(db.exec(query))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.exec(query.offset(offset)))
 
 
 def get_for_user(db: Session, case_id: int, user: User) -> Case:

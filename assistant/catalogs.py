@@ -105,7 +105,7 @@ def update_catalog(area: str, locale: str, web_dir: Path = WEB_DIR) -> tuple[Pat
     catalog.fuzzy = False
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, ignore_obsolete=False)
+        write_po(handle, catalog, width=100, ignore_obsolete=True)  # git keeps old ones
     untranslated = sum(1 for message in catalog if message.id and not _translated(message))
     return path, sum(1 for message in catalog if message.id), untranslated
 

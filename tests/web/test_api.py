@@ -80,6 +80,9 @@ def test_qa_api_sees_every_case_and_can_search(client_as, make_user, make_case):
     assert len(client.get("/api/cases").json()) == 2
     assert [c["reference"] for c in client.get("/api/cases?q=jordan").json()] == ["US-1"]
     assert client.get("/api/cases?sort=nonsense").status_code == 422
+    first, second = (client.get(f"/api/cases?sort=name&limit=1&offset={n}").json()
+                     for n in (0, 1))
+    assert [first[0]["reference"], second[0]["reference"]] == ["US-1", "CN-1"]
 
 
 def test_openapi_documents_the_api_with_response_models(client):

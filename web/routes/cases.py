@@ -63,11 +63,13 @@ def _collector_names(db: DbSession, found: list, user: User) -> dict[int, str]:
 def api_case_list(db: DbSession, user: CurrentUser,
                   q: str = Query("", max_length=100, description=SEARCH_HELP),
                   sort: CaseSort = CaseSort.most_overdue,
-                  flag: str = Query("", max_length=20, description=FLAG_HELP)
+                  flag: str = Query("", max_length=20, description=FLAG_HELP),
+                  limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
                   ) -> list[CaseSummary]:
-    """Cases this user may see (a collector: only their own)."""
-    return [CaseSummary.of(case)
-            for case in cases.list_for_user(db, user, search=q, sort=sort, flag=_flag(flag))]
+    """Cases this user may see (a collector: only their own), a page at a time."""
+    found = cases.list_for_user(db, user, search=q, sort=sort, flag=_flag(flag), limit=limit,
+                                offset=offset)
+    return [CaseSummary.of(case) for case in found]
 
 
 @router.get("/api/cases/{case_id}", response_model=CaseDetail, tags=["cases"],
