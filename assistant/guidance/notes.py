@@ -43,6 +43,13 @@ def check_note(text: str, *, jurisdiction: str, rules_dir: Path) -> list:
     return get_checker(rules_dir).check(text, lang=None, jurisdiction=jurisdiction)
 
 
+def warm_checker(rules_dir: Path) -> None:
+    """Build (and cache) the checker for this rules folder."""
+    from assistant.compliance.checker import get_checker
+
+    get_checker(rules_dir)
+
+
 def segments(text: str, findings: list) -> list[Segment]:
     """Split the text into plain and highlighted pieces (overlaps go to the earlier finding)."""
     pieces: list[Segment] = []

@@ -78,6 +78,8 @@ def console(session_id: int, request: Request, db: DbSession, user: CurrentUser,
     session = engine.session_for_user(db, session_id, user)
     if session.status != SessionStatus.active or session.collector_id != user.id:
         return RedirectResponse(f"/sessions/{session.id}/timeline", status_code=303)
+    # The notes box checks as the collector types: load the rules now, not on the first key.
+    notes.warm_checker(settings.rules_dir)
     return render(request, "sessions/console.html", _console_context(db, session, settings))
 
 
