@@ -43,7 +43,7 @@ def column_chart(labels: Sequence[str], values: Sequence[float], *, title: str,
     left, bottom, top_pad = 36, 28, 12
     plot_w, plot_h = width - left - 8, height - bottom - top_pad
     top = max(values, default=0) or 1
-    step = plot_w / max(1, len(values))
+    step = min(plot_w / max(1, len(values)), 48.0)  # a lone day is a column, not a wall
     parts = [_open(width, height, title, chart_id),
              f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 8}" y2="{top_pad + plot_h}"'
              f' stroke="{AXIS_COLOUR}"/>',
