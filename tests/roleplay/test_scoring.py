@@ -1,0 +1,85 @@
+"""Scoring transcripts on the standard rubric, through the core and the CLI contract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.roleplay.transcript import read_transcript, score_transcript
+from tests.roleplay.conftest import DATA_DIR
+
+runner = CliRunner()
+
+
+def _score(roleplay, classifier, name: str, lang: str, persona: str | None = None) -> dict:
+    pairs = read_transcript(DATA_DIR / f"{name}.jsonl")
+    found = roleplay.content.persona(persona) if persona else None
+    return score_transcript(pairs, classifier, roleplay.scoring_context(found, lang)).to_dict()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_compliant_call_scores_high(roleplay, classifier, lang):
+    result = _score(roleplay, classifier, f"compliant_{lang}", lang)
+    assert result["score"] >= 90
+    assert result["violations"] == [] and result["cap"] is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_threat_caps_the_score_and_is_flagged(roleplay, classifier, lang):
+    result = _score(roleplay, classifier, f"threat_{lang}", lang)
+    assert result["violations"], "the threat is reported"
+    assert {v["category"] for v in result["violations"]} == {"threat.arrest"}
+    assert result["score"] <= 20 < result["uncapped"]
+    no_violation = next(c for c in result["criteria"] if c["id"] == "no_violation")
+    assert no_violation["score"] == 0 and no_violation["turn"] == 3
+    assert str(no_violation["turn"]) in no_violation["feedback"]
+
+
+def test_feedback_quotes_the_turn_and_suggests_a_library_line(roleplay, classifier):
+    result = _score(roleplay, classifier, "threat_zh", "zh", persona="angry")
+    empathy = next(c for c in result["criteria"] if c["id"] == "empathy_before_offer")
+    assert empathy["score"] == 0
+    library_empathy = {s.text.zh for s in roleplay.library.snippets_of_kind("empathy")}
+    assert empathy["suggestion"] in library_empathy
+    assert empathy["suggestion"] in empathy["feedback"]
+
+
+def test_an_offer_the_persona_cannot_afford_does_not_count(roleplay, classifier):
+    pairs = [("borrower", "Hello?"),
+             ("trainee", "We could set up a payment plan of 900 dollars a month.")]
+    context = roleplay.scoring_context(roleplay.content.persona("job_loss"), "en")
+    result = score_transcript(pairs, classifier, context).to_dict()
+    plan = next(c for c in result["criteria"] if c["id"] == "affordable_plan")
+    assert plan["score"] == 0 and plan["turn"] == 1
+
+
+def test_skipped_criteria_do_not_count_for_a_third_party(roleplay, classifier):
+    pairs = [("borrower", "Hello, Brooks residence."),
+             ("trainee", "Hello, this is Sam from Northgate Bank. Could I speak to Kevin Brooks?"),
+             ("borrower", "He's not in."),
+             ("trainee", "Could you ask him to call Sam back? Thank you, goodbye.")]
+    context = roleplay.scoring_context(roleplay.content.persona("third_party_spouse"), "en")
+    result = score_transcript(pairs, classifier, context).to_dict()
+    assert {c["id"] for c in result["criteria"]} == {"identified_self", "no_violation"}
+    assert result["score"] == 100
+
+
+@pytest.mark.parametrize("name, high", [("compliant_zh", True), ("threat_en", False)])
+def test_cli_score_prints_the_json_contract(name, high):
+    outcome = runner.invoke(app, ["roleplay", "score", str(DATA_DIR / f"{name}.jsonl"), "--json"])
+    assert outcome.exit_code == 0, outcome.output
+    data = json.loads(outcome.stdout)
+    assert 0 <= data["score"] <= 100 and (data["score"] >= 90) is high
+    assert all({"id", "score", "feedback"} <= set(c) for c in data["criteria"])
+    assert bool(data["violations"]) is not high
+
+
+def test_cli_score_names_the_bad_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"speaker": "trainee", "text": "hi"}\n{"speaker": "boss", "text": "x"}\n')
+    outcome = runner.invoke(app, ["roleplay", "score", str(path), "--json"])
+    assert outcome.exit_code != 0
+    assert f"{path}:2" in str(outcome.exception) + outcome.output
