@@ -115,3 +115,19 @@ def test_recheck_all_rechecks_every_note_once_more(engine, settings, local_ray):
     with engine.connect() as conn:
         assert set(conn.execute(select(Note.times_checked)).scalars()) == {2}
         assert conn.execute(select(func.count()).select_from(NoteFinding)).scalar_one() == 4
+
+
+@pytest.mark.postgres
+def test_batch_run_on_postgresql(local_ray):
+    from assistant.db import make_engine, upgrade
+    from tests.conftest import postgres_schema_url, skip_without_postgres
+
+    skip_without_postgres()
+    with postgres_schema_url() as url:
+        upgrade(url)
+        engine = make_engine(url)
+        _add_pending(engine, _texts(45))
+        report = batch.run(url, RULES_DIR, batch_size=10)
+        assert (report.counts.checked, report.counts.with_findings) == (45, 15)
+        _assert_each_note_checked_once_with_the_right_findings(engine)
+        engine.dispose()
