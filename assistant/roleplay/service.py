@@ -51,12 +51,16 @@ class Roleplay:
         self.scripts_dir, self.rules_dir = Path(scripts_dir), rules_dir
         self.content: RoleplayContent = cached_content(self.scripts_dir)
         self.library = script_library(self.scripts_dir)
+        self._classifiers: dict[str, ActClassifier] = {}
 
     # --- pieces -----------------------------------------------------------------------------
     def classifier(self, persona: Persona, lang: str) -> ActClassifier:
+        """One classifier per jurisdiction, built on first use (the checker loads once)."""
         jurisdiction = persona.facts_for(lang)["jurisdiction"]
-        check = checker_for(self.rules_dir, jurisdiction) if self.rules_dir else None
-        return ActClassifier(self.content, check)
+        if jurisdiction not in self._classifiers:
+            check = checker_for(self.rules_dir, jurisdiction) if self.rules_dir else None
+            self._classifiers[jurisdiction] = ActClassifier(self.content, check)
+        return self._classifiers[jurisdiction]
 
     def borrower(self, run: RoleplayRun) -> SimulatedBorrower:
         persona = self.content.persona(run.persona_id)
