@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
@@ -25,6 +27,11 @@ def password_matches(user: User, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_stamp(user: User) -> str:
+    """A short digest of the password hash: sessions keep it, so a password reset ends them."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def get_by_username(db: Session, username: str) -> User:

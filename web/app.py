@@ -15,6 +15,13 @@ from web import errors, i18n, request_log
 from web.csrf import csrf_protect
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Pages hold borrowers' personal data: never framed by other sites, never sniffed as another
+# type, and the full URL (with search terms) never sent to other origins.
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 # Every area's routes live in their own module with a module-level `router`.
 ROUTE_MODULES = [
@@ -37,6 +44,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url="/api/openapi.json", redoc_url=None)
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url())
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        return response
 
     @app.middleware("http")
     async def ui_locale(request: Request, call_next):

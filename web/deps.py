@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from assistant import tokens
+from assistant import tokens, users
 from assistant.config import Settings
 from assistant.models import Role, User
 
@@ -64,7 +64,9 @@ def optional_user(request: Request, db: DbSession) -> User | None:
     if user_id is None:
         return None
     user = db.get(User, user_id)
-    if user is None or not user.active:
+    # Deactivation and a password reset both end the user's existing sessions.
+    if (user is None or not user.active
+            or request.session.get("password_stamp") != users.password_stamp(user)):
         request.session.pop("user_id", None)
         return None
     request.state.user = user

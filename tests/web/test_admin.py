@@ -121,3 +121,11 @@ def test_forms_without_csrf_token_are_refused(app, make_user):
     response = client.post("/admin/users", data={"username": "sneaky", "role": "admin",
                                                  "password": "long-enough-1"})
     assert response.status_code == 403
+
+
+def test_admin_resetting_their_own_password_stays_signed_in(client_as, make_user):
+    admin = make_user("admin")
+    client = client_as(user=admin)
+    assert client.post(f"/admin/users/{admin.id}/password",
+                       data={"password": "my-new-password"}).status_code == 200
+    assert client.get("/api/me").json()["username"] == admin.username

@@ -126,3 +126,21 @@ def test_collector_sees_only_own_cases(client, make_user, make_case):
     assert "我的客户" in listing and "别人的客户" not in listing
     assert client.get(f"/cases/{mine.id}").status_code == 200
     assert client.get(f"/cases/{theirs.id}").status_code == 404
+
+
+def test_responses_carry_security_headers(client):
+    headers = client.get("/login").headers
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+
+
+def test_password_reset_ends_the_users_other_sessions(client_as, make_user, db):
+    from assistant import users
+
+    user = make_user("collector")
+    stolen = client_as(user=user)
+    assert stolen.get("/api/me").status_code == 200
+    users.reset_password(db, user.username, "a-new-password-9")
+    db.commit()
+    assert stolen.get("/api/me").status_code == 401

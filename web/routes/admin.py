@@ -127,8 +127,13 @@ def user_set_active(user_id: int, request: Request, db: DbSession, admin: AdminU
 @router.post("/users/{user_id}/password")
 def user_reset_password(user_id: int, request: Request, db: DbSession, admin: AdminUser,
                         password: Annotated[str, Form()]):
-    return _change(request, db, user_id,
-                   lambda u: users.reset_password(db, u.username, password, actor=admin),
+    def change(user: User) -> None:
+        users.reset_password(db, user.username, password, actor=admin)
+        if user.id == admin.id:
+            # A reset ends the user's sessions; keep the admin's own current one.
+            request.session["password_stamp"] = users.password_stamp(user)
+
+    return _change(request, db, user_id, change,
                    i18n.gettext_("Password changed. Give the new password to the user in person."))
 
 

@@ -63,6 +63,7 @@ def login(request: Request, db: DbSession, settings: SettingsDep,
     request.session.clear()
     csrf.ensure_token(request)
     request.session["user_id"] = user.id
+    request.session["password_stamp"] = users.password_stamp(user)
     request.state.user = user
     # The language the user last chose follows them from device to device.
     request.session["locale"] = i18n.normalise_locale(user.locale)
