@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -75,6 +75,4 @@ def user_for_token(db: Session, secret: str, *, now: datetime | None = None) -> 
 
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything we store is UTC.
-    from datetime import UTC
-
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

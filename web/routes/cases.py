@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 from assistant import cases
 from assistant.cases import CaseFlag, CaseSort
 from assistant.errors import InvalidInput
-from assistant.models import User
+from assistant.models import Case, Role, User
 from web.api_models import CaseDetail, CaseSummary, ErrorOut
 from web.deps import CurrentUser, DbSession
 from web.templating import render
@@ -50,9 +50,9 @@ def case_detail(case_id: int, request: Request, db: DbSession, user: CurrentUser
         "case": case, "collector": collector, "local_time": cases.borrower_local_time(case)})
 
 
-def _collector_names(db: DbSession, found: list, user: User) -> dict[int, str]:
+def _collector_names(db: DbSession, found: list[Case], user: User) -> dict[int, str]:
     """Who works each case; only shown to roles that see other people's cases."""
-    if user.role.value == "collector":
+    if user.role == Role.collector:
         return {}
     ids = {case.assigned_collector_id for case in found if case.assigned_collector_id}
     return {uid: db.get(User, uid).display_name for uid in ids}
