@@ -120,7 +120,8 @@ def check_command(
 ) -> None:
     """Check pending notes on Ray and store their findings.
 
-    Safe to interrupt: run it again and it checks exactly the notes not yet stored.
+    Safe to interrupt: run `assistant qa check` again and it checks exactly the notes not
+    yet stored (also after --all, which first marks the notes as pending).
     """
     settings = get_settings()
     if since is not None and since.tzinfo is None:

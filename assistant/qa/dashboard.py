@@ -48,7 +48,9 @@ def precision(confirmed: int, dismissed: int) -> float | None:
 def build(db: Session, *, date_from: date | None = None, date_to: date | None = None,
           team: int | None = None, timezone: str = "UTC") -> Dashboard:
     note_filter = _note_filter(date_from, date_to, team, timezone)
-    findings_base = (select(NoteFinding).join(Note, NoteFinding.note_id == Note.id)
+    # Trends follow when the contact happened (an imported archive is not "today").
+    when = func.coalesce(Note.contact_time, Note.created_at).label("noted_at")
+    findings_base = (select(NoteFinding, when).join(Note, NoteFinding.note_id == Note.id)
                      .outerjoin(User, Note.author_id == User.id)
                      .where(NoteFinding.current, *note_filter))
     sub = findings_base.subquery()
@@ -71,8 +73,8 @@ def build(db: Session, *, date_from: date | None = None, date_to: date | None = 
 
     tables = {
         "over_time": Table("over_time", "Findings over time", ["date", "findings"],
-                           _daily(grouped(func.date(sub.c.created_at),
-                                          order=func.date(sub.c.created_at)))),
+                           _daily(grouped(func.date(sub.c.noted_at),
+                                          order=func.date(sub.c.noted_at)))),
         "by_category": Table("by_category", "Findings by category", ["category", "findings"],
                              [list(r) for r in grouped(sub.c.category)]),
         "by_severity": Table("by_severity", "Findings by severity", ["severity", "findings"],

@@ -117,6 +117,7 @@ def store_rows(engine: Engine, var_dir: Path, batch_id: int, *, mapping: Mapping
         batch.mapping, batch.defaults = dict(mapping.columns), dict(defaults)
         batch.encoding_detected, batch.encoding_used = (table.encoding_detected,
                                                         table.encoding_used)
+        batch.total_rows = table.estimated_rows
         db.commit()
         resolver = _PeopleResolver(db)
         for chunk in _chunks(table.rows, INSERT_CHUNK):
@@ -125,14 +126,15 @@ def store_rows(engine: Engine, var_dir: Path, batch_id: int, *, mapping: Mapping
             bad.extend(duplicates)
             _insert_notes(db, good)
             batch.processed_rows += len(chunk)
-            batch.total_rows = batch.processed_rows
+            batch.total_rows = max(batch.total_rows, batch.processed_rows)
             batch.imported_count += len(good)
             _add_failures(batch, bad)
             db.commit()
             if progress:
                 progress(batch)
-        audit.record(db, None if batch.created_by_id is None else db.get(User, batch.created_by_id),
-                     "qa.import_stored", batch, imported=batch.imported_count,
+        batch.total_rows = batch.processed_rows  # blank lines were skipped, not rows
+        actor = db.get(User, batch.created_by_id) if batch.created_by_id else None
+        audit.record(db, actor, "qa.import_stored", batch, imported=batch.imported_count,
                      failed=batch.failed_count)
         db.commit()
         db.refresh(batch)

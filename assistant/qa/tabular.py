@@ -11,7 +11,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
 
@@ -34,7 +34,7 @@ class Table:
     rows: Iterator[Row]
     encoding_detected: str = ""
     encoding_used: str = ""
-    warnings: list[str] = field(default_factory=list)
+    estimated_rows: int = 0  # for progress bars; the exact count is known only at the end
 
 
 def guess_format(file_name: str) -> str:
@@ -90,7 +90,8 @@ def _read_csv(data: bytes, encoding: str, name: str) -> Table:
                 continue  # a blank line between records
             yield _csv_row(start, cells, columns)
 
-    return Table(columns, rows(), decoded.detected, decoded.used)
+    estimate = max(0, text.count("\n") + text.count("\r") - text.count("\r\n") - 1)
+    return Table(columns, rows(), decoded.detected, decoded.used, estimate)
 
 
 def _csv_row(number: int, cells: list[str], columns: list[str]) -> Row:
@@ -141,7 +142,7 @@ def _read_jsonl(data: bytes, encoding: str, name: str) -> Table:
                 continue
             yield Row(number, record)
 
-    return Table(columns, rows(), decoded.detected, decoded.used)
+    return Table(columns, rows(), decoded.detected, decoded.used, len(lines))
 
 
 def _read_xlsx(data: bytes, name: str) -> Table:
@@ -166,7 +167,7 @@ def _read_xlsx(data: bytes, name: str) -> Table:
             yield Row(number, {col: _xlsx_value(v) for col, v in zip(columns, cells, strict=False)})
         workbook.close()
 
-    return Table(columns, rows(), "", "")
+    return Table(columns, rows(), "", "", max(0, (sheet.max_row or 1) - 1))
 
 
 def _xlsx_value(value: object) -> object:

@@ -4,8 +4,9 @@ exports, collectors' own notes, and POST /api/notes for dialers and CRMs."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -72,8 +73,19 @@ def _labels() -> dict[str, str]:
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200):
-    """The shared renderer, with `label` for stored values."""
-    return render_page(request, name, {"label": label, **context}, status_code=status_code)
+    """The shared renderer, with `label` for stored values and `local` for times."""
+    zone = ZoneInfo(request.app.state.settings.timezone)
+
+    def local(moment: datetime | None) -> str:
+        """A stored (UTC) time in the team's time zone, as people read it."""
+        if moment is None:
+            return ""
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    return render_page(request, name, {"label": label, "local": local,
+                                       "timezone": zone.key, **context},
+                       status_code=status_code)
 
 
 def _filters(team: int | None = None, collector: int | None = None, category: str = "",
