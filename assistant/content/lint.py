@@ -76,6 +76,25 @@ def template_problems(library: Library) -> list[Problem]:
     return problems
 
 
+def policy_problems(library: Library) -> list[Problem]:
+    """Exactly one default plan policy, and no product claimed by two policies."""
+    problems = []
+    defaults = [p.id for p in library.policies.values() if p.default]
+    if len(defaults) != 1:
+        problems.append(Problem("policies", f"need exactly one policy with default: true, "
+                                f"found {len(defaults)} ({', '.join(defaults) or 'none'})"))
+    owners: dict[str, str] = {}
+    for policy in library.policies.values():
+        path, line = library.place("policy", policy.id)
+        for product in policy.products:
+            key = product.casefold()
+            if key in owners:
+                problems.append(Problem(path, f"product {product!r} is already covered by "
+                                        f"policy {owners[key]!r}", line, policy.id))
+            owners[key] = policy.id
+    return problems
+
+
 def _rendered_texts(library: Library, problems: list[Problem]) -> Iterator[dict[str, Any]]:
     """Each snippet's text rendered with the sample case, once per language x jurisdiction."""
     contexts = {lang: sample_context(lang) for lang in LANGUAGES}
@@ -125,6 +144,7 @@ def lint_library(scripts_dir: Path, rules_dir: Path,
     problems += reference_problems(library)
     problems += graph_problems(library)
     problems += template_problems(library)
+    problems += policy_problems(library)
     found, checked, version = compliance_problems(library, rules_dir, progress)
     problems += found
     return LintReport(problems=problems, counts=count_by_language(library),

@@ -90,7 +90,9 @@ def step_of(flow: Flow, step_id: str) -> Step:
 
 
 def attempts_for(db: Session, case_id: int) -> list[Attempt]:
-    rows = db.exec(select(ContactAttempt).where(ContactAttempt.case_id == case_id))
+    """Past attempts the policy counts; a visit called off at the checklist never happened."""
+    rows = db.exec(select(ContactAttempt).where(ContactAttempt.case_id == case_id,
+                                                ContactAttempt.outcome != "visit_postponed"))
     return [Attempt(utc(row.at), row.channel, row.conversation) for row in rows]
 
 
