@@ -27,6 +27,8 @@ from assistant.roleplay.content import RoleplayContent
 
 CheckFn = Callable[[str, str], list[Finding]]
 VIOLATION = "violation"
+# Stored with a turn's acts so a replayed or re-scored turn knows its offer was a payment break.
+DEFERRAL_MARK = "offer:deferral"
 _T2S = OpenCC("t2s")
 
 
@@ -45,9 +47,20 @@ class TurnReading:
     acts: tuple[str, ...]
     spans: tuple[ActSpan, ...] = ()
     findings: tuple[Finding, ...] = field(default=(), compare=False)
+    deferral: bool = False  # the plan offer is a payment break
 
     def has(self, act: str) -> bool:
         return act in self.acts
+
+    def stored_acts(self) -> list[str]:
+        return [*self.acts, DEFERRAL_MARK] if self.deferral else list(self.acts)
+
+    @classmethod
+    def from_stored(cls, acts: list[str], findings: tuple[Finding, ...]) -> TurnReading:
+        plain = tuple(a for a in acts if a != DEFERRAL_MARK)
+        if findings and VIOLATION not in plain:
+            plain = (VIOLATION, *plain)
+        return cls(plain, (), findings, deferral=DEFERRAL_MARK in acts)
 
     def to_dict(self) -> dict[str, Any]:
         return {"acts": list(self.acts),
@@ -138,7 +151,8 @@ class ActClassifier:
     def classify(self, text: str, lang: str) -> TurnReading:
         if lang not in self.pipelines:
             raise ContentError(self.content.root / "acts", f"no act cues for language {lang!r}")
-        doc = self.pipelines[lang](normalise(text, lang))
+        normalised = normalise(text, lang)
+        doc = self.pipelines[lang](normalised)
         spans = tuple(ActSpan(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char])
                       for s in doc.spans["acts"])
         found = {span.act for span in spans}
@@ -146,7 +160,11 @@ class ActClassifier:
         acts = [act for act in self.order if act in found]
         if findings:
             acts.insert(0, VIOLATION)
-        return TurnReading(tuple(acts), spans, findings)
+        lowered = normalised.lower()
+        deferral = "plan_offer" in acts and any(
+            cue.lower() in lowered
+            for cue in self.content.cues[lang].get("plan_offer", {}).get("deferral", []))
+        return TurnReading(tuple(acts), spans, findings, deferral)
 
     def _violations(self, text: str, lang: str) -> list[Finding]:
         if self.check is None:

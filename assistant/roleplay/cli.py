@@ -189,7 +189,7 @@ def play(persona: str = typer.Argument(..., help="Persona id (see `assistant rol
             end = "ended"
             break
         if text == "/hint":
-            context = snippet_context(found, lang, "—", limits)
+            context = snippet_context(found, lang, "—", roleplay.library)
             for s in suggestions(roleplay.library, kinds=["opening", "identity_check", "empathy",
                                                           "plan_offer", "commitment", "closing"],
                                  lang=lang, jurisdiction=facts["jurisdiction"], context=context,

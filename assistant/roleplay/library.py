@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError
 
 from assistant.content.library import Library, read_library
-from assistant.content.schema import Snippet
+from assistant.content.render import render_text
+from assistant.content.schema import PlanPolicy, Snippet
+from assistant.guidance.plans import compute_offers, money, offer_context
 from assistant.roleplay.content import Persona
 from assistant.roleplay.offers import PlanLimits
-
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
 @dataclass(frozen=True)
@@ -37,52 +35,57 @@ def script_library(scripts_dir: Path) -> Library:
 
 def plan_limits(library: Library, product: str) -> PlanLimits | None:
     """The product's plan policy as limits on an offer, or None when no policy applies."""
-    if not library.policies:
+    policy = _policy(library, product)
+    if policy is None:
         return None
-    from assistant.errors import ContentError
-
-    try:
-        policy = library.policy_for(product)
-    except ContentError:
-        return None
-    return PlanLimits(policy.max_instalments, policy.min_instalment, source=policy.id)
+    return PlanLimits(policy.max_instalments, policy.min_instalment,
+                      deferral_months=policy.deferral.max_months, source=policy.id)
 
 
-def snippet_context(persona: Persona, lang: str, collector_name: str,
-                    limits: PlanLimits | None, today: date | None = None) -> dict[str, Any]:
+def snippet_context(persona: Persona, lang: str, collector_name: str, library: Library,
+                    today: date | None = None) -> dict[str, Any]:
     """The case variables a snippet may use, filled from the persona's facts.
 
-    The offer variables describe the plan this persona could really keep: the instalment is
-    what they can afford, over as many months as that takes (within policy).
+    Plan offers come from the guidance plan calculator with the product's policy and what
+    this persona can really afford, so a suggested offer is one the persona could accept.
     """
     facts = persona.facts_for(lang)
     today = today or date.today()
     balance = Decimal(str(facts["balance"]))
-    monthly = persona.affordable_monthly(lang)
-    count = max(1, math.ceil(balance / monthly)) if monthly > 0 else 1
-    if limits is not None:
-        count = min(count, limits.max_instalments)
-    first_date = today + timedelta(days=14)
-    return {
+    principal = Decimal(str(facts.get("principal", balance)))
+    context: dict[str, Any] = {
         "borrower_name": facts["borrower_name"], "lender": facts["lender"],
-        "product": facts["product"], "balance": f"{balance:,.2f}",
-        "principal": f"{Decimal(str(facts.get('principal', balance))):,.2f}",
+        "product": facts["product"], "balance": money(balance), "principal": money(principal),
         "currency": facts["currency"], "days_past_due": facts["days_past_due"],
         "due_date": "", "collector_name": collector_name, "reference": f"RP-{persona.id}",
         "reason_for_arrears": facts.get("situation", ""), "today": today.isoformat(),
-        "has_offers": True, "instalment_count": count, "instalment_amount": f"{monthly:,.2f}",
-        "first_payment": f"{monthly:,.2f}", "first_payment_date": first_date.isoformat(),
-        "last_payment_date": (first_date + timedelta(days=30 * (count - 1))).isoformat(),
-        "fee_waived": "0.00", "plan_total": f"{balance:,.2f}", "deferral_months": 0,
-        "deferral_until": "", "settlement_amount": "", "settlement_discount_percent": 0,
-        "settlement_approver": "", "settlement_pay_by": "",
+        "has_offers": False,
     }
+    policy = _policy(library, facts["product"])
+    if policy is not None:
+        offers = compute_offers(balance=balance, principal=principal, policy=policy,
+                                days_past_due=int(facts["days_past_due"]), today=today,
+                                affordable_monthly=persona.affordable_monthly(lang))
+        context.update(offer_context(offers))
+        context["offer_kinds"] = [offer.kind for offer in offers]
+    return context
+
+
+def _policy(library: Library, product: str) -> PlanPolicy | None:
+    from assistant.errors import ContentError
+
+    if not library.policies:
+        return None
+    try:
+        return library.policy_for(product)
+    except ContentError:
+        return None
 
 
 def render_snippet(snippet: Snippet, lang: str, context: dict[str, Any]) -> str | None:
     """The snippet's text for this case, or None when it needs a value we do not have."""
     try:
-        return _ENV.from_string(snippet.text.get(lang)).render(context).strip()
+        return render_text(snippet.text.get(lang), context)
     except TemplateError:
         return None
 
@@ -101,7 +104,8 @@ def suggestions(library: Library, *, kinds: list[str], lang: str, jurisdiction: 
         count = 0
         for snippet in pool:
             if (snippet.kind != kind or jurisdiction not in snippet.jurisdictions
-                    or "call" not in snippet.channels or snippet.offer in ("deferral", "settlement")):
+                    or "call" not in snippet.channels
+                    or (snippet.offer and snippet.offer not in context.get("offer_kinds", []))):
                 continue
             text = render_snippet(snippet, lang, context)
             if text:

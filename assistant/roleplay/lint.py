@@ -4,12 +4,15 @@ placeholders, reachability, and that the act cues build into spaCy matchers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import get_args
 
+from assistant.content.schema import ObjectionTopic
 from assistant.errors import ContentError
 from assistant.roleplay.content import Persona, Problem, RoleplayContent, Rubric
 from assistant.roleplay.simulator import NO_ACT, OFFER_EVENTS, explore, placeholders
 
 RUNTIME_PLACEHOLDERS = {"offered"}
+OBJECTION_TOPICS: tuple[str, ...] = get_args(ObjectionTopic)
 
 
 def semantic_problems(content: RoleplayContent) -> list[Problem]:
@@ -46,7 +49,7 @@ def _lines_of(persona: Persona) -> Iterator[tuple[str, str]]:
     say = persona.say
     blocks = [("opening", say["opening"]), *[(f"moods.{m}", v) for m, v in say["moods"].items()],
               *[(f"ends.{e}", v) for e, v in say["ends"].items()]]
-    blocks += [(k, say[k]) for k in ("committed", "confirmed") if k in say]
+    blocks += [(k, say[k]) for k in ("committed", "committed_deferral", "confirmed") if k in say]
     blocks += [(f"reactions.{i}.say", r.say) for i, r in enumerate(persona.reactions) if r.say]
     for where, lines in blocks:
         for lang, alternatives in lines.items():
@@ -70,6 +73,9 @@ def _persona_problems(persona: Persona, events: set[str]) -> Iterator[Problem]:
                 yield problem(f"say.{key} is required when commit_from is set")
         if "agreed" not in persona.say["ends"]:
             yield problem("say.ends.agreed is required when commit_from is set")
+    if persona.objection is not None and persona.objection not in OBJECTION_TOPICS:
+        yield problem(f"objection {persona.objection!r} is not an objection topic of the script "
+                      f"library ({', '.join(OBJECTION_TOPICS)})")
     if persona.kind == "third_party" and "critical_failure" not in persona.say["ends"]:
         yield problem("a third_party persona needs say.ends.critical_failure (debt disclosed)")
     for mood in persona.moods:

@@ -45,6 +45,7 @@ class PlanLimits:
 
     max_instalments: int
     min_instalment: Decimal
+    deferral_months: int = 0
     source: str = ""
 
 
@@ -103,17 +104,27 @@ def _to_decimal(raw: str) -> Decimal | None:
 
 
 def judge_offer(text: str, *, affordable_monthly: Decimal | None, balance: Decimal | None,
-                limits: PlanLimits | None) -> OfferVerdict:
+                limits: PlanLimits | None, deferral: bool = False) -> OfferVerdict:
     """Is the instalment in this offer one the borrower can pay and policy allows?
 
     The instalment is the smallest money figure in the turn: a turn that also repeats the
     balance ("the 12,600 could be 1,000 a month") names the balance as the larger figure.
+    A payment break (deferral) needs no amount but must be one the policy offers; regular
+    instalments without a break must clear the balance within the policy's longest plan.
     """
     amounts = find_amounts(text)
     figures = [m for m in amounts.money if balance is None or m < balance] or list(amounts.money)
     if not figures:
-        return OfferVerdict("no_amount")
+        if not deferral:
+            return OfferVerdict("no_amount")
+        if limits is not None and limits.deferral_months == 0:
+            return OfferVerdict("outside_policy", None, "the policy offers no payment break")
+        return OfferVerdict("affordable", None, "a payment break")
     monthly = min(figures)
+    if limits is not None and balance is not None and not deferral \
+            and monthly * limits.max_instalments < balance:
+        return OfferVerdict("outside_policy", monthly,
+                            f"does not clear the balance within {limits.max_instalments} instalments")
     if limits is not None:
         if monthly < limits.min_instalment:
             return OfferVerdict("outside_policy", monthly,

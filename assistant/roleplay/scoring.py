@@ -155,7 +155,7 @@ class Scorer:
             else:
                 limit, balance = _stated_affordable(turns[:index]), None
             verdict = judge_offer(turn.text, affordable_monthly=limit, balance=balance,
-                                  limits=self.context.limits)
+                                  limits=self.context.limits, deferral=turn.reading.deferral)
             if verdict.verdict == "affordable" and limit is not None:
                 return "pass", number
             if verdict.verdict in ("no_amount", "affordable") and best[0] == "fail":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from assistant import audit
 from assistant.compliance.findings import Finding
 from assistant.errors import InvalidInput, NotFound, PermissionDenied
 from assistant.models import Role, User, utcnow
-from assistant.roleplay.acts import VIOLATION, ActClassifier, TurnReading, checker_for
+from assistant.roleplay.acts import ActClassifier, TurnReading, checker_for
 from assistant.roleplay.content import Persona, RoleplayContent, cached_content
 from assistant.roleplay.library import (
     Suggestion,
@@ -197,7 +196,7 @@ class Roleplay:
         db.commit()
         persona = self.content.persona(run.persona_id)
         reading = self.classifier(persona, run.language).classify(text, run.language)
-        trainee_turn.acts = list(reading.acts)
+        trainee_turn.acts = reading.stored_acts()
         trainee_turn.findings = [f.to_dict() for f in reading.findings]
         borrower = self.borrower(run)
         reply = borrower.respond(reading, text)
@@ -253,7 +252,7 @@ class Roleplay:
         if persona is not None:
             limits = plan_limits(self.library, persona.facts_for(lang)["product"])
             jurisdiction = persona.facts_for(lang)["jurisdiction"]
-            context = snippet_context(persona, lang, collector_name or "—", limits, date.today())
+            context = snippet_context(persona, lang, collector_name or "—", self.library)
             for suggestion in suggestions(self.library, kinds=sorted(kinds), lang=lang,
                                           jurisdiction=jurisdiction, context=context,
                                           limit_per_kind=1):
@@ -276,8 +275,7 @@ class Roleplay:
         kinds = list(dict.fromkeys(kinds))[:2]
         lang = run.language
         facts = persona.facts_for(lang)
-        limits = plan_limits(self.library, facts["product"])
-        context = snippet_context(persona, lang, collector_name, limits)
+        context = snippet_context(persona, lang, collector_name, self.library)
         found = suggestions(self.library, kinds=kinds, lang=lang,
                             jurisdiction=facts["jurisdiction"], context=context, flow_id=flow_id)
         if persona.objection and "identity_verification" in done | ({"self_identification"}
@@ -352,10 +350,7 @@ class Roleplay:
 
 def _reading(turn: RoleplayTurn) -> TurnReading:
     findings = tuple(Finding(**{k: v for k, v in f.items() if k != "turn"}) for f in turn.findings)
-    acts = tuple(turn.acts)
-    if findings and VIOLATION not in acts:
-        acts = (VIOLATION, *acts)
-    return TurnReading(acts, (), findings)
+    return TurnReading.from_stored(list(turn.acts), findings)
 
 
 def _collector_name(db: Session, run: RoleplayRun) -> str:

@@ -104,7 +104,8 @@ class SimulatedBorrower:
             if act == "plan_offer":
                 verdict = judge_offer(
                     text, affordable_monthly=self.persona.affordable_monthly(self.lang),
-                    balance=Decimal(str(self.facts["balance"])), limits=self.limits)
+                    balance=Decimal(str(self.facts["balance"])), limits=self.limits,
+                    deferral=reading.deferral)
                 events.append(verdict.event)
             events.append(act)
         return (events or [NO_ACT]), verdict
@@ -148,8 +149,10 @@ class SimulatedBorrower:
         lines = [r.say for _, r in fired if r.say][:2]
         if self._accepts(verdict, start_mood):
             self.state.committed = True
-            self.state.offered = str(verdict.monthly)
-            lines = [self.persona.say["committed"]]
+            self.state.offered = str(verdict.monthly) if verdict.monthly is not None else None
+            deferral_line = self.persona.say.get("committed_deferral")
+            lines = [deferral_line if verdict.monthly is None and deferral_line
+                     else self.persona.say["committed"]]
         elif self.state.committed and "commitment" in events and not self.state.confirmed:
             self.state.confirmed = True
             lines = [self.persona.say["confirmed"]]

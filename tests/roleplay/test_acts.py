@@ -66,11 +66,24 @@ def test_chinese_numbers():
 def test_an_offer_is_judged_against_affordability_and_policy():
     from decimal import Decimal
 
-    limits = PlanLimits(max_instalments=12, min_instalment=Decimal("50"))
-    judge = lambda text: judge_offer(text, affordable_monthly=Decimal("600"),  # noqa: E731
-                                     balance=Decimal("18300"), limits=limits).verdict
+    limits = PlanLimits(max_instalments=12, min_instalment=Decimal("50"), deferral_months=2)
+
+    def judge(text: str, deferral: bool = False, policy: PlanLimits = limits) -> str:
+        return judge_offer(text, affordable_monthly=Decimal("600"), balance=Decimal("5400"),
+                           limits=policy, deferral=deferral).verdict
+
     assert judge("每月还500元") == "affordable"
     assert judge("每月还900元") == "unaffordable"
-    assert judge("分24期，每月500元") == "outside_policy"
-    assert judge("每月还30元") == "outside_policy"
+    assert judge("分24期，每月300元") == "outside_policy"  # longer than the policy allows
+    assert judge("每月还30元") == "outside_policy"  # below the smallest instalment
+    assert judge("每月还400元") == "outside_policy"  # never clears within 12 instalments
+    assert judge("先暂缓两个月，之后每月还400元", deferral=True) == "affordable"
+    assert judge("可以申请暂缓还款", deferral=True) == "affordable"
+    no_break = PlanLimits(max_instalments=12, min_instalment=Decimal("50"))
+    assert judge("可以申请暂缓还款", deferral=True, policy=no_break) == "outside_policy"
     assert judge("可以申请分期") == "no_amount"
+
+
+def test_a_payment_break_is_recognised_as_such(classifier):
+    assert classifier.classify("We could pause payments for two months.", "en").deferral
+    assert not classifier.classify("We could do 200 a month.", "en").deferral

@@ -87,16 +87,39 @@ def test_a_callback_message_to_a_third_party_ends_politely(content, classifier):
     assert reply.end == "ended"
 
 
-def test_an_affordable_offer_after_empathy_leads_to_an_agreement(content, classifier):
-    persona = content.persona("job_loss")
-    borrower = SimulatedBorrower(persona, "en", content.difficulty("normal"), 5)
+def _with_policy(roleplay, persona_id: str, lang: str, seed: int = 5) -> SimulatedBorrower:
+    from assistant.roleplay.library import plan_limits
+
+    persona = roleplay.content.persona(persona_id)
+    limits = plan_limits(roleplay.library, persona.facts_for(lang)["product"])
+    assert limits is not None, "the script library has a policy for the persona's product"
+    return SimulatedBorrower(persona, lang, roleplay.content.difficulty("normal"), seed, limits)
+
+
+def test_an_affordable_offer_within_policy_after_empathy_leads_to_an_agreement(roleplay,
+                                                                              classifier):
+    borrower = _with_policy(roleplay, "angry", "zh")
+    _turn(borrower, classifier, "您好，我是华信银行的李敏，请问是赵立军先生本人吗？")
+    _turn(borrower, classifier, "我理解您的心情，一天接好几个电话确实让人烦。")
+    _turn(borrower, classifier, "能跟我说说最近遇到了什么困难吗？")
+    reply = _turn(borrower, classifier, "我们可以帮您申请分12期，每月还1050元，您看可以吗？")
+    assert reply.committed and reply.offer.verdict == "affordable"
+    assert "1050" in reply.text
+    _turn(borrower, classifier, "跟您确认一下：每月15号还1050元，对吗？")
+    assert _turn(borrower, classifier, "感谢您的配合，再见。").end == "agreed"
+
+
+def test_a_payment_break_is_what_a_jobless_borrower_can_accept(roleplay, classifier):
+    borrower = _with_policy(roleplay, "job_loss", "en")
     _turn(borrower, classifier, "I'm so sorry to hear you lost your job.")
     _turn(borrower, classifier, "Can you tell me what you could manage each month?")
-    reply = _turn(borrower, classifier, "We could set up a payment plan of 120 dollars a month.")
+    too_little = _turn(borrower, classifier, "We could take 120 dollars a month.")
+    assert too_little.offer.verdict == "outside_policy" and not too_little.committed
+    _turn(borrower, classifier, "I understand, that's a lot to deal with.")
+    reply = _turn(borrower, classifier, "We could pause payments for two months while you "
+                                        "look for work.")
     assert reply.committed and reply.offer.verdict == "affordable"
-    assert "120" in reply.text
-    _turn(borrower, classifier, "Just to confirm, that's 120 on the 1st of each month.")
-    assert _turn(borrower, classifier, "Thank you for your time, goodbye.").end == "agreed"
+    assert reply.text in borrower.persona.say["committed_deferral"]["en"]
 
 
 def test_an_unaffordable_offer_is_refused_and_worsens_the_mood(content, classifier):
