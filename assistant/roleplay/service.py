@@ -208,7 +208,7 @@ class Roleplay:
         db.add(borrower_turn)
         run.state = borrower.state.to_dict()
         if reply.end:
-            self._finish(db, run, reply.end)
+            self._finish(db, run, reply.end, user)
         db.add(run)
         db.commit()
         db.refresh(run)
@@ -221,17 +221,17 @@ class Roleplay:
         if run.trainee_id != user.id:
             raise PermissionDenied("only the trainee of a run can end it")
         if run.status == "active":
-            self._finish(db, run, "ended")
+            self._finish(db, run, "ended", user)
             db.add(run)
             db.commit()
             db.refresh(run)
         return run
 
-    def _finish(self, db: Session, run: RoleplayRun, end: str) -> None:
+    def _finish(self, db: Session, run: RoleplayRun, end: str, actor: User) -> None:
         run.status, run.end_state, run.finished_at = "finished", end, utcnow()
         result = self.score_run(db, run)
         run.score, run.result = result.score, result.to_dict()
-        audit.record(db, None, "roleplay.run_finish", run, score=result.score, end=end)
+        audit.record(db, actor, "roleplay.run_finish", run, score=result.score, end=end)
 
     # --- scoring ----------------------------------------------------------------------------
     def score_run(self, db: Session, run: RoleplayRun) -> ScoreResult:

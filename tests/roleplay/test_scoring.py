@@ -83,3 +83,20 @@ def test_cli_score_names_the_bad_line(tmp_path):
     outcome = runner.invoke(app, ["roleplay", "score", str(path), "--json"])
     assert outcome.exit_code != 0
     assert f"{path}:2" in str(outcome.exception) + outcome.output
+
+
+def test_cli_play_runs_a_scripted_call_in_the_terminal():
+    script = "\n".join([
+        "Hello, my name is Sam and I'm calling from Northgate Bank. Am I speaking with Daniel Ortiz?",
+        "I'm so sorry to hear you lost your job.",
+        "Can you tell me what you could manage each month?",
+        "We could pause payments for two months while you look for work.",
+        "Thank you for your time, goodbye.",
+    ]) + "\n"
+    first = runner.invoke(app, ["roleplay", "play", "job_loss", "--lang", "en", "--seed", "4"],
+                          input=script)
+    second = runner.invoke(app, ["roleplay", "play", "job_loss", "--lang", "en", "--seed", "4"],
+                           input=script)
+    assert first.exit_code == 0, first.output
+    assert "call ended: agreed" in first.output and "Score" in first.output
+    assert first.output == second.output, "the same seed replays the same call"

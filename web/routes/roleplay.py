@@ -101,6 +101,7 @@ def session_detail(session_id: int, request: Request, db: DbSession, user: Train
     rubric = roleplay.content.rubric(session.rubric_id)
     return render(request, "roleplay/session.html", {
         "session": session, "persona": roleplay.content.persona(session.persona_id),
+        "difficulty": roleplay.content.difficulty(session.difficulty),
         "rubric": rubric, "assignees": roleplay.assignees(db, session),
         "results": roleplay.results_by_trainee(db, runs), "runs": runs,
         "users": {u.id: u for u in roleplay.assignees(db, session)}, "lang": _ui_lang(request)})
