@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -57,7 +57,8 @@ def snippet_context(persona: Persona, lang: str, collector_name: str, library: L
         "borrower_name": facts["borrower_name"], "lender": facts["lender"],
         "product": facts["product"], "balance": money(balance), "principal": money(principal),
         "currency": facts["currency"], "days_past_due": facts["days_past_due"],
-        "due_date": "", "collector_name": collector_name, "reference": f"RP-{persona.id}",
+        "due_date": (today - timedelta(days=int(facts["days_past_due"]))).isoformat(),
+        "collector_name": collector_name, "reference": f"RP-{persona.id}",
         "reason_for_arrears": facts.get("situation", ""), "today": today.isoformat(),
         "has_offers": False,
     }

@@ -87,6 +87,9 @@ class Roleplay:
             raise InvalidInput(f"mode: {mode!r} is not one of {', '.join(MODES)}")
         if flow_id and flow_id not in self.library.flows:
             raise InvalidInput(f"flow_id: {flow_id!r} is not a flow of the script library")
+        if flow_id and self.library.flows[flow_id].language != language:
+            raise InvalidInput(f"flow_id: {flow_id!r} is a {self.library.flows[flow_id].language} "
+                               f"flow, but the session is in {language}")
         session = RoleplaySession(title=title.strip(), persona_id=persona_id, flow_id=flow_id,
                                   rubric_id=rubric_id, language=language, difficulty=difficulty,
                                   mode=mode, seed=seed, team_id=team_id, created_by_id=actor.id)
@@ -277,7 +280,8 @@ class Roleplay:
         facts = persona.facts_for(lang)
         context = snippet_context(persona, lang, collector_name, self.library)
         found = suggestions(self.library, kinds=kinds, lang=lang,
-                            jurisdiction=facts["jurisdiction"], context=context, flow_id=flow_id)
+                            jurisdiction=facts["jurisdiction"], context=context, flow_id=flow_id,
+                            limit_per_kind=1)
         if persona.objection and "identity_verification" in done | ({"self_identification"}
                                                                     if persona.kind == "third_party"
                                                                     else set()):
