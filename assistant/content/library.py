@@ -49,6 +49,15 @@ class Library:
     def snippets_of_kind(self, kind: str) -> list[Snippet]:
         return [s for s in self.snippets.values() if s.kind == kind]
 
+    def find_snippets(self, *, kind: str | None = None, topic: str | None = None,
+                      jurisdiction: str | None = None, channel: str | None = None) -> list[Snippet]:
+        """Snippets matching every given filter, in id order (e.g. the answers to a topic)."""
+        return sorted((s for s in self.snippets.values()
+                       if (kind is None or s.kind == kind)
+                       and (topic is None or s.topic == topic)
+                       and (jurisdiction is None or jurisdiction in s.jurisdictions)
+                       and (channel is None or channel in s.channels)), key=lambda s: s.id)
+
     def policy_for(self, product: str) -> PlanPolicy:
         """The plan policy naming this product, else the default one."""
         wanted = product.strip().casefold()

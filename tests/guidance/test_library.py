@@ -171,3 +171,12 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     _, problems = read_library(root)
     assert any(re.match(r"lib/snippets/bad.yaml:\d+: YAML syntax", str(p))
                for p in problems)
+
+
+def test_find_snippets_filters_by_kind_topic_jurisdiction_and_channel():
+    answers = LIBRARY.find_snippets(kind="objection", topic="hardship_harvest",
+                                    jurisdiction="cn", channel="call")
+    assert answers and all(s.topic == "hardship_harvest" for s in answers)
+    assert [s.id for s in answers] == sorted(s.id for s in answers)
+    assert LIBRARY.find_snippets(kind="disclosure", jurisdiction="cn", channel="call")
+    assert not [s for s in LIBRARY.find_snippets(kind="checklist", channel="call")]
