@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from assistant.errors import InvalidInput
 from assistant.roleplay.acts import VIOLATION, TurnReading
 from assistant.roleplay.content import Difficulty, Persona, Reaction
 from assistant.roleplay.offers import OfferVerdict, PlanLimits, judge_offer
@@ -125,7 +126,7 @@ class SimulatedBorrower:
     def respond(self, reading: TurnReading, text: str) -> Reply:
         """Advance the persona by one trainee turn and return what it says back."""
         if self.state.end:
-            raise ValueError("the call has already ended")
+            raise InvalidInput(f"the call has already ended ({self.state.end})")
         self.state.turn += 1
         start_mood = self.state.mood
         events, verdict = self.events_for(reading, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.errors import InvalidInput
 from assistant.roleplay.acts import TurnReading
 from assistant.roleplay.lint import known_events
 from assistant.roleplay.simulator import SimulatedBorrower, explore
@@ -63,7 +64,7 @@ def test_a_threat_escalates_and_ends_the_call_with_a_complaint(content, classifi
     borrower = SimulatedBorrower(content.persona("anxious"), "zh", content.difficulty("normal"), 1)
     reply = _turn(borrower, classifier, "再不还钱就报警抓你。")
     assert reply.end == "complaint"
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput, match="already ended"):
         _turn(borrower, classifier, "对不起")
 
 
