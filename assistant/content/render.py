@@ -26,7 +26,12 @@ def undeclared_variables(source: str) -> set[str]:
     return meta.find_undeclared_variables(parsed) - set(CASE_VARIABLES)
 
 
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> jinja2.Template:
+    return sandbox().from_string(source)
+
+
 def render_text(source: str, context: dict[str, Any]) -> str:
     """Render one template with only the documented variables of the context."""
     allowed = {name: value for name, value in context.items() if name in CASE_VARIABLES}
-    return sandbox().from_string(source).render(allowed).strip()
+    return _compiled(source).render(allowed).strip()

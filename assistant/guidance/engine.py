@@ -7,6 +7,7 @@ so a session replays the same even after the library changes.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -65,10 +66,17 @@ def _library_cached(scripts_dir: Path, signature: tuple) -> Library:
     return load_library(scripts_dir)
 
 
+_signatures: dict[Path, tuple[float, tuple]] = {}
+RESCAN_SECONDS = 2.0  # how soon an edited library file is picked up
+
+
 def library_for(scripts_dir: Path) -> Library:
     """The script library, re-read when any of its files changes."""
     root = Path(scripts_dir)
-    signature = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in root.rglob("*.yaml")))
+    checked_at, signature = _signatures.get(root, (0.0, ()))
+    if time.monotonic() - checked_at > RESCAN_SECONDS:
+        signature = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in root.rglob("*.yaml")))
+        _signatures[root] = (time.monotonic(), signature)
     return _library_cached(root, signature)
 
 
