@@ -159,9 +159,10 @@ def _print_result(result) -> None:
 def play(persona: str = typer.Argument(..., help="Persona id (see `assistant roleplay personas`)"),
          lang: str = typer.Option("zh", help="zh|en"), seed: int = typer.Option(1),
          difficulty: str = typer.Option("normal"), rubric: str = typer.Option("standard"),
+         name: str = typer.Option("—", help="Your name, filled into suggested lines"),
          scripts_dir: Path = typer.Option(None), rules_dir: Path = typer.Option(None)) -> None:
     """Practise against a simulated borrower in the terminal (/end hangs up, /hint suggests)."""
-    from assistant.roleplay.library import plan_limits, snippet_context, suggestions
+    from assistant.roleplay.library import plan_limits
     from assistant.roleplay.scoring import Scorer, Turn
     from assistant.roleplay.service import Roleplay
     from assistant.roleplay.simulator import SimulatedBorrower
@@ -189,11 +190,8 @@ def play(persona: str = typer.Argument(..., help="Persona id (see `assistant rol
             end = "ended"
             break
         if text == "/hint":
-            context = snippet_context(found, lang, "—", roleplay.library)
-            for s in suggestions(roleplay.library, kinds=["opening", "identity_check", "empathy",
-                                                          "plan_offer", "commitment", "closing"],
-                                 lang=lang, jurisdiction=facts["jurisdiction"], context=context,
-                                 limit_per_kind=1):
+            done = {act for turn in turns if turn.reading for act in turn.reading.acts}
+            for s in roleplay.suggest(found, lang, done, name):
                 console.print(f"  [dim]{s.kind}[/dim] {s.text}", highlight=False)
             continue
         if not text:

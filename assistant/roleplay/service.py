@@ -28,9 +28,10 @@ from assistant.roleplay.simulator import BorrowerState, SimulatedBorrower
 MODES = ("training", "exam")
 LANGS = ("zh", "en")
 TRAINER_ROLES = (Role.trainer, Role.admin)
-# Acts that talk about the debt: never suggested to someone who must not hear about it, and
-# not suggested to a persona who will not agree a plan on this call.
-_DEBT_KINDS = ("disclosure", "purpose", "reminder", "plan_offer", "commitment")
+# Lines that talk about the debt or the borrower's situation are never suggested to someone who
+# must not hear about it; plan lines are not suggested to a persona who will not agree a plan.
+_DEBT_KINDS = ("disclosure", "purpose", "reminder", "plan_offer", "commitment", "probe",
+               "empathy")
 _PLAN_KINDS = ("reminder", "plan_offer", "commitment")
 
 
@@ -267,8 +268,13 @@ class Roleplay:
     def next_suggestions(self, db: Session, run: RoleplayRun, collector_name: str,
                          flow_id: str = "") -> list[Suggestion]:
         """Lines the trainee could say next, from the script library, for where the call is."""
-        persona = self.content.persona(run.persona_id)
         done = {act for t in self.turns(db, run) if t.speaker == "trainee" for act in t.acts}
+        return self.suggest(self.content.persona(run.persona_id), run.language, done,
+                            collector_name, flow_id)
+
+    def suggest(self, persona: Persona, lang: str, done: set[str], collector_name: str,
+                flow_id: str = "") -> list[Suggestion]:
+        """Snippets for the next acts not yet done, never debt talk to a third party."""
         kinds = [self.content.snippet_kinds[act] for act in self.content.acts
                  if act in self.content.snippet_kinds and act not in done]
         if persona.kind == "third_party":
@@ -276,15 +282,13 @@ class Roleplay:
         elif persona.commit_from is None:
             kinds = [k for k in kinds if k not in _PLAN_KINDS]
         kinds = list(dict.fromkeys(kinds))[:2]
-        lang = run.language
         facts = persona.facts_for(lang)
         context = snippet_context(persona, lang, collector_name, self.library)
         found = suggestions(self.library, kinds=kinds, lang=lang,
                             jurisdiction=facts["jurisdiction"], context=context, flow_id=flow_id,
                             limit_per_kind=1)
-        if persona.objection and "identity_verification" in done | ({"self_identification"}
-                                                                    if persona.kind == "third_party"
-                                                                    else set()):
+        reached = "self_identification" if persona.kind == "third_party" else "identity_verification"
+        if persona.objection and reached in done:
             found = self._objection_answers(persona, lang, facts["jurisdiction"], context) + found
         return found
 
