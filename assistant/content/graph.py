@@ -30,13 +30,20 @@ def reference_problems(library: Library) -> list[Problem]:
                 if snippet is None:
                     problems.append(Problem(path, f"unknown snippet {snippet_id!r}", line, item))
                     continue
-                missing = set(flow.jurisdictions) - set(snippet.jurisdictions)
-                if missing:
-                    problems.append(Problem(path, f"snippet {snippet_id!r} does not serve "
-                                            f"{', '.join(sorted(missing))}", line, item))
+                # A line may serve only some of the flow's jurisdictions (the US disclosure in
+                # the English flow); the engine shows each case only the lines for its own.
+                if not set(flow.jurisdictions) & set(snippet.jurisdictions):
+                    problems.append(Problem(path, f"snippet {snippet_id!r} serves none of "
+                                            f"{', '.join(flow.jurisdictions)}", line, item))
                 if flow.channel not in snippet.channels:
                     problems.append(Problem(path, f"snippet {snippet_id!r} is not for "
                                             f"channel {flow.channel}", line, item))
+            for jurisdiction in flow.jurisdictions:
+                serving = [i for i in step.snippets if i in library.snippets
+                           and jurisdiction in library.snippets[i].jurisdictions]
+                if not serving:
+                    problems.append(Problem(path, f"step shows nothing to say in {jurisdiction}",
+                                            line, item))
             if step.checklist and not step.snippets:
                 problems.append(Problem(path, "checklist step without items", line, item))
             response_ids: set[str] = set()

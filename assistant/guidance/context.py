@@ -72,11 +72,13 @@ class StepView:
         }
 
 
-def _render_snippets(library: Library, ids: list[str], lang: str, context: dict[str, Any],
-                     offered_kinds: set[str]) -> list[RenderedSnippet]:
+def _render_snippets(library: Library, ids: list[str], lang: str, jurisdiction: str,
+                     context: dict[str, Any], offered_kinds: set[str]) -> list[RenderedSnippet]:
     rendered = []
     for snippet_id in ids:
         snippet = library.snippets[snippet_id]
+        if jurisdiction not in snippet.jurisdictions:
+            continue  # e.g. the US debt-collector notice on a UK case
         if snippet.offer is not None and snippet.offer not in offered_kinds:
             continue  # an offer the calculator did not produce for this case
         try:
@@ -90,15 +92,16 @@ def _render_snippets(library: Library, ids: list[str], lang: str, context: dict[
     return rendered
 
 
-def render_step(library: Library, flow: Flow, step: Step, context: dict[str, Any],
-                offers: list[dict[str, Any]]) -> StepView:
+def render_step(library: Library, flow: Flow, step: Step, jurisdiction: str,
+                context: dict[str, Any], offers: list[dict[str, Any]]) -> StepView:
     offered_kinds = {offer["kind"] for offer in offers}
     return StepView(
         id=step.id,
         title=step.title.model_dump(),
-        lines=_render_snippets(library, step.snippets, flow.language, context, offered_kinds),
-        alternatives=_render_snippets(library, step.alternatives, flow.language, context,
-                                      offered_kinds),
+        lines=_render_snippets(library, step.snippets, flow.language, jurisdiction, context,
+                               offered_kinds),
+        alternatives=_render_snippets(library, step.alternatives, flow.language, jurisdiction,
+                                      context, offered_kinds),
         responses=[{"id": r.id, "label": r.label.model_dump(), "next": r.next,
                     "requires_checklist": r.requires_checklist, "takes_offer": r.takes_offer}
                    for r in step.responses],

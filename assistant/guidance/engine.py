@@ -196,8 +196,8 @@ def _view(library: Library, flow: Flow, session: GuidedSession, case: Case,
           collector: User) -> StepView:
     today = date.fromisoformat(session.state.get("today") or utcnow().date().isoformat())
     context = case_context(case, collector, today, session.state.get("offer_values"))
-    return render_step(library, flow, step_of(flow, session.current_step), context,
-                       session.state.get("offers", []))
+    return render_step(library, flow, step_of(flow, session.current_step), session.jurisdiction,
+                       context, session.state.get("offers", []))
 
 
 def _show(db: Session, session: GuidedSession, user: User, library: Library, flow: Flow,
@@ -230,7 +230,9 @@ def advance(db: Session, session: GuidedSession, user: User, response_id: str, *
         raise InvalidInput(f"response: {response_id!r} is not a choice at step {step.id!r}")
     checked = list(checked or [])
     if response.requires_checklist:
-        missing = [s for s in step.snippets if s not in checked]
+        library_items = [library.snippets[i] for i in step.snippets]
+        missing = [item.id for item in library_items
+                   if session.jurisdiction in item.jurisdictions and item.id not in checked]
         if missing:
             raise InvalidInput("checklist: tick every item first; missing " + ", ".join(missing))
     chosen_offer = None

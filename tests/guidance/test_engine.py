@@ -227,3 +227,26 @@ def test_promise_to_pay_needs_amount_and_future_date(db, make_user, make_case):
     assert ended.outcome_detail["amount"] == "1300.00"
     with pytest.raises(InvalidInput, match="ended"):
         engine.advance(db, ended, collector, "borrower", paths=PATHS)
+
+
+@pytest.mark.parametrize("jurisdiction, channel, shown, hidden", [
+    ("us", "call", "disclosure.us.initial", "disclosure.uk.firm"),
+    ("uk", "call", "disclosure.uk.firm", "disclosure.us.initial"),
+    ("us", "visit", "disclosure.us.initial", "disclosure.uk.firm"),
+])
+def test_english_disclosure_step_shows_the_notice_of_the_cases_jurisdiction(
+        db, make_user, make_case, jurisdiction, channel, shown, hidden):
+    collector = make_user("collector")
+    case, now = make_setup(make_case, collector, jurisdiction)
+    session = engine.start_session(db, case=case, user=collector, channel=channel, paths=PATHS,
+                                   staff_count=2, now=now)
+    flow = LIBRARY.flows[session.flow_id]
+    moves = shortest_path(flow, flow.start, lambda s: s.id == "disclosure")
+    for step_id, response_id in moves:
+        step = next(s for s in flow.steps if s.id == step_id)
+        view = engine.advance(db, session, collector, response_id, paths=PATHS,
+                              checked=list(step.snippets) if step.checklist else None)
+    ids = [line.id for line in view.lines]
+    assert shown in ids and hidden not in ids
+    if jurisdiction == "us":
+        assert any("attempt to collect a debt" in line.text for line in view.lines)

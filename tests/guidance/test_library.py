@@ -60,6 +60,7 @@ def test_english_flows_give_the_debt_collector_disclosure_before_the_purpose(flo
     flow = LIBRARY.flows[flow_id]
     disclosure = next(s for s in flow.steps if s.id == "disclosure")
     assert "disclosure.us.initial" in disclosure.snippets
+    assert LIBRARY.snippets["disclosure.us.initial"].jurisdictions == ["us"]
     assert "attempt to collect a debt" in LIBRARY.snippets["disclosure.us.initial"].text.en
     assert any(r.next == "purpose" for r in disclosure.responses)
 
