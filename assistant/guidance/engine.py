@@ -328,6 +328,14 @@ def session_for_user(db: Session, session_id: int, user: User) -> GuidedSession:
     return session
 
 
+def sessions_visible_to(db: Session, user: User, limit: int = 100) -> list[GuidedSession]:
+    """Recent sessions: a collector's own, or everyone's for QA, trainers and admins."""
+    query = select(GuidedSession).order_by(GuidedSession.started_at.desc()).limit(limit)
+    if user.role == Role.collector:
+        query = query.where(GuidedSession.collector_id == user.id)
+    return list(db.exec(query))
+
+
 def sessions_of_case(db: Session, case_id: int, limit: int = 20) -> list[GuidedSession]:
     return list(db.exec(select(GuidedSession).where(GuidedSession.case_id == case_id)
                         .order_by(GuidedSession.started_at.desc()).limit(limit)))

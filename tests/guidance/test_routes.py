@@ -163,3 +163,17 @@ def test_console_text_is_escaped(client_as, collector, make_case):
                       follow_redirects=False).headers["location"]
     page = client.get(url).text
     assert "<script>x</script>" not in page and re.search(r"&lt;script&gt;x", page)
+
+
+def test_session_list_shows_own_sessions_to_collectors_and_all_to_qa(client_as, make_user,
+                                                                     make_case):
+    first, second = make_user("collector"), make_user("collector")
+    ids = []
+    for owner in (first, second):
+        case = make_case(owner, timezone=midday_zone())
+        ids.append(client_as(user=owner).post(f"/api/cases/{case.id}/sessions",
+                                              json={"channel": "call"}).json()["id"])
+    own = client_as(user=first).get("/sessions").text
+    assert f'data-session="{ids[0]}"' in own and f'data-session="{ids[1]}"' not in own
+    everyone = client_as("qa").get("/sessions").text
+    assert all(f'data-session="{i}"' in everyone for i in ids)

@@ -72,6 +72,18 @@ def _console_context(db, session: GuidedSession, settings) -> dict[str, Any]:
             "outcomes": engine.OUTCOMES_IN_ORDER}
 
 
+@router.get("/sessions", include_in_schema=False)
+def session_list(request: Request, db: DbSession, user: CurrentUser):
+    """Recent guided sessions, to continue one or replay its timeline."""
+    sessions = engine.sessions_visible_to(db, user)
+    case_ids = {s.case_id for s in sessions}
+    people = {s.collector_id for s in sessions}
+    return render(request, "sessions/list.html", {
+        "sessions": sessions,
+        "cases": {c.id: c for c in (db.get(Case, i) for i in case_ids) if c},
+        "people": {u.id: u for u in (db.get(User, i) for i in people) if u}})
+
+
 @router.get("/sessions/{session_id}", include_in_schema=False)
 def console(session_id: int, request: Request, db: DbSession, user: CurrentUser,
             settings: SettingsDep):
