@@ -64,6 +64,35 @@ ROUTES: list[Route] = [
     Route("GET", "/admin/audit", frozenset({Role.admin})),
 ]
 
+# role-play
+_TRAINING = frozenset({Role.trainer, Role.admin})
+_TRAINEE = frozenset({Role.collector})
+ROUTES += [
+    Route("GET", "/roleplay", _TRAINING),
+    Route("POST", "/roleplay/sessions", _TRAINING),
+    Route("GET", "/roleplay/sessions/{roleplay_session_id}", _TRAINING),
+    Route("GET", "/roleplay/results", _TRAINING),
+    Route("GET", "/roleplay/runs/{run_id}/replay", _TRAINING),
+    Route("GET", "/roleplay/my", _TRAINEE),
+    Route("POST", "/roleplay/sessions/{roleplay_session_id}/runs", _TRAINEE),
+    Route("GET", "/roleplay/runs/{run_id}", _TRAINEE),
+    Route("POST", "/roleplay/runs/{run_id}/turns", _TRAINEE),
+    Route("POST", "/roleplay/runs/{run_id}/check", _TRAINEE),
+    Route("POST", "/roleplay/runs/{run_id}/end", _TRAINEE),
+    Route("GET", "/roleplay/runs/{run_id}/feedback", ALL),
+    Route("GET", "/roleplay/runs/{run_id}/transcript.jsonl", ALL),
+    Route("GET", "/api/roleplay/personas", ALL),
+    Route("GET", "/api/roleplay/sessions", _TRAINING),
+    Route("POST", "/api/roleplay/sessions", _TRAINING),
+    Route("GET", "/api/roleplay/my/sessions", _TRAINEE),
+    Route("GET", "/api/roleplay/runs", _TRAINING),
+    Route("POST", "/api/roleplay/sessions/{roleplay_session_id}/runs", _TRAINEE),
+    Route("GET", "/api/roleplay/runs/{run_id}", ALL),
+    Route("POST", "/api/roleplay/runs/{run_id}/turns", _TRAINEE),
+    Route("POST", "/api/roleplay/runs/{run_id}/end", _TRAINEE),
+    Route("POST", "/api/roleplay/score", ALL),
+]
+
 
 
 def _case_for(db: Session, user: User, other: User) -> int:
@@ -80,11 +109,39 @@ def _token_of_other(db: Session, user: User, other: User) -> int:
     return token.id
 
 
+def _roleplay_session_for(db: Session, user: User, other: User) -> int:
+    """A role-play session assigned to the user when a collector, else to the other one."""
+    from assistant.roleplay.models import RoleplayAssignment, RoleplaySession
+
+    trainee = user if user.role == Role.collector else other
+    session = RoleplaySession(title=f"access {user.username}", persona_id="angry", language="zh")
+    db.add(session)
+    db.flush()
+    db.add(RoleplayAssignment(session_id=session.id, trainee_id=trainee.id))
+    db.flush()
+    return session.id
+
+
+def _roleplay_run_for(db: Session, user: User, other: User) -> int:
+    """A role-play run of the user when a collector, else of the other collector."""
+    from assistant.roleplay.models import RoleplayRun
+
+    trainee = user if user.role == Role.collector else other
+    run = RoleplayRun(session_id=_roleplay_session_for(db, user, other), trainee_id=trainee.id,
+                      persona_id="angry", rubric_id="standard", language="zh",
+                      difficulty="normal", mode="training", seed=1)
+    db.add(run)
+    db.flush()
+    return run.id
+
+
 # placeholder name -> function(db, user under test, another collector) -> the id to put there
 PLACEHOLDERS: dict[str, Callable[[Session, User, User], int]] = {
     "case_id": _case_for,
     "user_id": lambda db, user, other: other.id,
     "token_id": _token_of_other,
+    "roleplay_session_id": _roleplay_session_for,
+    "run_id": _roleplay_run_for,
 }
 
 # Served by FastAPI or Starlette themselves, not by an area's router.

@@ -93,10 +93,10 @@ def create_session_form(request: Request, db: DbSession, user: TrainerUser,
     return RedirectResponse(f"/roleplay/sessions/{session.id}", status_code=303)
 
 
-@router.get("/roleplay/sessions/{session_id}")
-def session_detail(session_id: int, request: Request, db: DbSession, user: TrainerUser,
+@router.get("/roleplay/sessions/{roleplay_session_id}")
+def session_detail(roleplay_session_id: int, request: Request, db: DbSession, user: TrainerUser,
                    roleplay: RoleplayDep):
-    session = roleplay.get_session(db, session_id)
+    session = roleplay.get_session(db, roleplay_session_id)
     runs = roleplay.runs(db, session_id=session.id)
     rubric = roleplay.content.rubric(session.rubric_id)
     return render(request, "roleplay/session.html", {
@@ -145,9 +145,10 @@ def my_sessions(request: Request, db: DbSession, user: CollectorUser, roleplay: 
         "personas": roleplay.content.personas})
 
 
-@router.post("/roleplay/sessions/{session_id}/runs")
-def start_run_form(session_id: int, db: DbSession, user: CollectorUser, roleplay: RoleplayDep):
-    run = roleplay.start_run(db, user, session_id)
+@router.post("/roleplay/sessions/{roleplay_session_id}/runs")
+def start_run_form(roleplay_session_id: int, db: DbSession, user: CollectorUser,
+                   roleplay: RoleplayDep):
+    run = roleplay.start_run(db, user, roleplay_session_id)
     return RedirectResponse(f"/roleplay/runs/{run.id}", status_code=303)
 
 
@@ -360,11 +361,11 @@ def api_runs(db: DbSession, user: TrainerUser, roleplay: RoleplayDep,
             for r in roleplay.runs(db, session_id=session_id, trainee_id=trainee_id)]
 
 
-@router.post("/api/roleplay/sessions/{session_id}/runs", response_model=RunOut, status_code=201,
+@router.post("/api/roleplay/sessions/{roleplay_session_id}/runs", response_model=RunOut, status_code=201,
              tags=["roleplay"])
-def api_start_run(session_id: int, db: DbSession, user: CollectorUser,
+def api_start_run(roleplay_session_id: int, db: DbSession, user: CollectorUser,
                   roleplay: RoleplayDep) -> RunOut:
-    return _run_out(db, roleplay, roleplay.start_run(db, user, session_id))
+    return _run_out(db, roleplay, roleplay.start_run(db, user, roleplay_session_id))
 
 
 @router.get("/api/roleplay/runs/{run_id}", response_model=RunOut, tags=["roleplay"])
