@@ -60,6 +60,23 @@ class _Facts(dict):
         raise KeyError(f"unknown placeholder {{{key}}}")
 
 
+def _spoken(value: object) -> str:
+    """A fact as a person says it: 800.00 -> 800, 1100.50 stays."""
+    text = str(value)
+    try:
+        amount = Decimal(text)
+    except ArithmeticError:
+        return text
+    return str(amount.quantize(Decimal(1))) if amount == amount.to_integral_value() else text
+
+
+def _position(reading: TurnReading, event: str) -> int:
+    """Where the act behind an event starts in the turn (events without a span go first)."""
+    act = event.split(".", 1)[0].split(":", 1)[0]
+    starts = [span.start for span in reading.spans if span.act == act]
+    return min(starts) if starts else -1
+
+
 def placeholders(line: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(line) if name}
 
@@ -85,8 +102,8 @@ class SimulatedBorrower:
     def _pick(self, lines: dict[str, list[str]], salt: str) -> str:
         rng = random.Random(f"{self.seed}:{self.state.turn}:{salt}")
         line = rng.choice(lines[self.lang])
-        values = _Facts({k: str(v) for k, v in self.facts.items()})
-        values["offered"] = self.state.offered or str(self.facts["affordable_monthly"])
+        values = _Facts({k: _spoken(v) for k, v in self.facts.items()})
+        values["offered"] = _spoken(self.state.offered or self.facts["affordable_monthly"])
         return line.format_map(values)
 
     def opening(self) -> str:
@@ -131,11 +148,13 @@ class SimulatedBorrower:
         start_mood = self.state.mood
         events, verdict = self.events_for(reading, text)
         fired: list[tuple[int, Reaction]] = []
+        said_at: dict[int, int] = {}  # reaction -> where in the turn its act was said
         for event in events:
             for index, reaction in enumerate(self.persona.reactions):
                 if self._matches(reaction, index, event, start_mood):
                     if all(index != seen for seen, _ in fired):
                         fired.append((index, reaction))
+                        said_at[index] = _position(reading, event)
                     break
         for index, reaction in fired:
             if reaction.once:
@@ -147,7 +166,10 @@ class SimulatedBorrower:
                    sum(r.move for _, r in fired if r.move < 0))
         if self.state.end:
             return self._finish(self.state.end, events, verdict)
-        lines = [r.say for _, r in fired if r.say][:2]
+        # Answer in the order the trainee said things ("I'm sorry... how is the harvest?").
+        spoken = sorted((i, r) for i, r in fired if r.say)
+        spoken.sort(key=lambda item: said_at[item[0]])
+        lines = [r.say for _, r in spoken][:2]
         if self._accepts(verdict, start_mood):
             self.state.committed = True
             self.state.offered = str(verdict.monthly) if verdict.monthly is not None else None
