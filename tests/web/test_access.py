@@ -94,6 +94,26 @@ ROUTES += [
 ]
 
 
+# guidance (guided call/visit sessions)
+_COLLECTOR = frozenset({Role.collector})
+ROUTES += [
+    Route("GET", "/cases/{case_id}/sessions", ALL),
+    Route("POST", "/cases/{case_id}/sessions", _COLLECTOR),
+    Route("GET", "/sessions", ALL),
+    Route("GET", "/sessions/{session_id}", ALL),
+    Route("POST", "/sessions/{session_id}/advance", _COLLECTOR),
+    Route("POST", "/sessions/{session_id}/affordability", _COLLECTOR),
+    Route("POST", "/sessions/{session_id}/notes/check", _COLLECTOR),
+    Route("POST", "/sessions/{session_id}/notes", _COLLECTOR),
+    Route("POST", "/sessions/{session_id}/end", _COLLECTOR),
+    Route("GET", "/sessions/{session_id}/timeline", ALL),
+    Route("POST", "/api/cases/{case_id}/sessions", _COLLECTOR),
+    Route("GET", "/api/sessions/{session_id}", ALL),
+    Route("POST", "/api/sessions/{session_id}/advance", _COLLECTOR),
+    Route("POST", "/api/sessions/{session_id}/notes", _COLLECTOR),
+    Route("POST", "/api/sessions/{session_id}/end", _COLLECTOR),
+]
+
 
 def _case_for(db: Session, user: User, other: User) -> int:
     owner = user if user.role == Role.collector else other
@@ -135,6 +155,26 @@ def _roleplay_run_for(db: Session, user: User, other: User) -> int:
     return run.id
 
 
+def _guided_session_for(db: Session, user: User, other: User) -> int:
+    """A guided session of the user when a collector, else of the other collector."""
+    from assistant.guidance.models import GuidedSession
+
+    owner = user if user.role == Role.collector else other
+    case = Case(reference=f"GS-{user.username}", borrower_name="测试",
+                assigned_collector_id=owner.id)
+    db.add(case)
+    db.flush()
+    session = GuidedSession(case_id=case.id, collector_id=owner.id, flow_id="phone_cn",
+                            channel="call", language="zh", jurisdiction="cn",
+                            current_step="opening",
+                            state={"offers": [], "offer_values": {}, "today": "2026-11-23"},
+                            policy={"verdict": "allow", "local_time": "2026-11-23T10:00:00+08:00",
+                                    "reasons": []})
+    db.add(session)
+    db.flush()
+    return session.id
+
+
 # placeholder name -> function(db, user under test, another collector) -> the id to put there
 PLACEHOLDERS: dict[str, Callable[[Session, User, User], int]] = {
     "case_id": _case_for,
@@ -142,6 +182,7 @@ PLACEHOLDERS: dict[str, Callable[[Session, User, User], int]] = {
     "token_id": _token_of_other,
     "roleplay_session_id": _roleplay_session_for,
     "run_id": _roleplay_run_for,
+    "session_id": _guided_session_for,
 }
 
 # Served by FastAPI or Starlette themselves, not by an area's router.
