@@ -47,7 +47,7 @@ class TurnReading:
     acts: tuple[str, ...]
     spans: tuple[ActSpan, ...] = ()
     findings: tuple[Finding, ...] = field(default=(), compare=False)
-    deferral: bool = False  # the plan offer is a payment break
+    deferral: bool = False  # the turn speaks of a payment break
 
     def has(self, act: str) -> bool:
         return act in self.acts
@@ -161,7 +161,8 @@ class ActClassifier:
         if findings:
             acts.insert(0, VIOLATION)
         lowered = normalised.lower()
-        deferral = "plan_offer" in acts and any(
+        # Also set on a confirmation of a break, so the rubric sees what was agreed.
+        deferral = any(
             cue.lower() in lowered
             for cue in self.content.cues[lang].get("plan_offer", {}).get("deferral", []))
         return TurnReading(tuple(acts), spans, findings, deferral)

@@ -115,6 +115,7 @@ class RoleplayContent:
     checker_acts: set[str] = field(default_factory=set)
     ignored_categories: set[str] = field(default_factory=set)
     snippet_kinds: dict[str, str] = field(default_factory=dict)  # act id -> snippet kind
+    dates: dict[str, list[str]] = field(default_factory=dict)  # lang -> words naming a day
     cues: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # lang -> act -> cues
     personas: dict[str, Persona] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
@@ -245,6 +246,7 @@ def _read_acts(root: Path, content: RoleplayContent, problems: list[Problem]) ->
                                         "(acts are listed in acts/acts.yaml)", line, act_id))
         content.cues[lang] = {act: dict(c) for act, c in cues["acts"].items()
                               if act in content.acts}
+        content.dates[lang] = list(cues.get("dates", []))
 
 
 def _read_difficulty(root: Path, content: RoleplayContent, problems: list[Problem]) -> None:

@@ -136,3 +136,15 @@ def judge_offer(text: str, *, affordable_monthly: Decimal | None, balance: Decim
         return OfferVerdict("unaffordable", monthly,
                             f"more than the {affordable_monthly} the borrower can pay")
     return OfferVerdict("affordable", monthly)
+
+
+_WRITTEN_DATE = re.compile(
+    r"\d{1,2}\s?[号日]|\d{1,2}\s?月|\d{1,2}(?:st|nd|rd|th)\b|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}",
+    re.IGNORECASE)
+
+
+def names_date(text: str, day_words: list[str]) -> bool:
+    """Does the turn name a day: a written date, or one of the language's day words?"""
+    text = unicodedata.normalize("NFKC", text)
+    lowered = text.lower()
+    return bool(_WRITTEN_DATE.search(text)) or any(w.lower() in lowered for w in day_words)

@@ -9,7 +9,7 @@ from typing import Any
 from assistant.compliance.findings import SEVERITY_ORDER, Finding
 from assistant.roleplay.acts import TurnReading
 from assistant.roleplay.content import Criterion, Persona, Rubric
-from assistant.roleplay.offers import PlanLimits, find_amounts, judge_offer
+from assistant.roleplay.offers import PlanLimits, find_amounts, judge_offer, names_date
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class ScoringContext:
     limits: PlanLimits | None = None
     end: str | None = None
     suggestions: dict[str, str] = field(default_factory=dict)  # snippet kind -> line
+    day_words: tuple[str, ...] = ()  # words naming a day in this language
 
 
 def _trainee_turns(turns: list[Turn]) -> list[tuple[int, int, Turn]]:
@@ -132,7 +133,20 @@ class Scorer:
         within = evidence.get("within_turns")
         if within and number > within:
             return "partial", number
+        needs = evidence.get("names")
+        if needs:
+            # Any turn with the act that names everything counts; else quote the first one.
+            for n, _, turn in trainee:
+                if turn.reading and any(turn.reading.has(a) for a in evidence["present"]) \
+                        and self._names(turn, needs):
+                    return "pass", n
+            return "partial", number
         return "pass", number
+
+    def _names(self, turn: Turn, needs: list[str]) -> bool:
+        amount = bool(find_amounts(turn.text).money) or bool(turn.reading and turn.reading.deferral)
+        date = names_date(turn.text, list(self.context.day_words))
+        return ("amount" not in needs or amount) and ("date" not in needs or date)
 
     def _before(self, rule: dict, trainee) -> tuple[str, int | None]:
         first = _first_with(trainee, rule["first"])

@@ -262,7 +262,8 @@ class Roleplay:
                                           limit_per_kind=1):
                 lines.setdefault(suggestion.kind, suggestion.text)
         return ScoringContext(lang=lang, persona=persona, limits=limits, end=end,
-                              suggestions=lines)
+                              suggestions=lines,
+                              day_words=tuple(self.content.dates.get(lang, [])))
 
     # --- coaching ---------------------------------------------------------------------------
     def next_suggestions(self, db: Session, run: RoleplayRun, collector_name: str,

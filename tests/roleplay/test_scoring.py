@@ -100,3 +100,21 @@ def test_cli_play_runs_a_scripted_call_in_the_terminal():
     assert first.exit_code == 0, first.output
     assert "call ended: agreed" in first.output and "Score" in first.output
     assert first.output == second.output, "the same seed replays the same call"
+
+
+@pytest.mark.parametrize("lang, vague, precise", [
+    ("en", "Just to confirm, we have an arrangement.",
+     "Just to confirm, that's 330 dollars on the 15th of each month."),
+    ("zh", "跟您确认一下，就按刚才说的办。", "跟您确认一下，每月15号还1000元。"),
+    ("en", "Just to confirm, we have an arrangement.",
+     "Just to confirm, we pause your payments from today for two months."),
+])
+def test_a_confirmation_must_name_the_amount_and_the_date(roleplay, classifier, lang, vague,
+                                                          precise):
+    def commitment_score(line: str) -> int:
+        pairs = [("borrower", "..."), ("trainee", line)]
+        result = score_transcript(pairs, classifier, roleplay.scoring_context(None, lang))
+        return next(c.score for c in result.criteria if c.id == "confirmed_commitment")
+
+    assert commitment_score(vague) == 50
+    assert commitment_score(precise) == 100
