@@ -57,19 +57,24 @@ class CurrentStdoutHandler(logging.StreamHandler):
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Send our loggers and uvicorn's through the JSON formatter on stdout."""
+    """Send every logger (ours, uvicorn's, libraries') through the JSON formatter on stdout.
+
+    The handler sits on the root logger and everything propagates to it, so test tools that
+    listen on the root (pytest's caplog) still see our records.
+    """
     logging.config.dictConfig({
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
         "handlers": {"stdout": {"()": CurrentStdoutHandler, "formatter": "json"}},
+        "root": {"handlers": ["stdout"], "level": level},
         "loggers": {
-            "web": {"handlers": ["stdout"], "level": level, "propagate": False},
-            "assistant": {"handlers": ["stdout"], "level": level, "propagate": False},
-            "uvicorn": {"handlers": ["stdout"], "level": level, "propagate": False},
-            "uvicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},
+            "uvicorn": {"handlers": [], "level": level, "propagate": True},
+            "uvicorn.error": {"handlers": [], "level": level, "propagate": True},
             # Our request lines replace uvicorn's access log, which would print query strings.
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            # The test client logs every request it sends at INFO.
+            "httpx": {"level": "WARNING"},
         },
     })
 

@@ -34,4 +34,12 @@ def test_passwords_tokens_and_cookies_never_reach_the_log(client, make_user, cap
     output = capsys.readouterr().out
     assert PASSWORD not in output and "csa_secret-value-123" not in output
     assert client.cookies["assistant_session"] not in output
-    assert any(e["path"] == "/api/me" and e["status"] == 401 for e in _json_lines(output))
+    assert any(e.get("path") == "/api/me" and e.get("status") == 401 for e in _json_lines(output))
+
+
+def test_records_still_reach_the_root_logger(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        client.get("/health")
+    assert any(r.name == "web.request" and r.path == "/health" for r in caplog.records)
