@@ -35,7 +35,7 @@ CASE_VARIABLES: dict[str, str] = {
     "deferral_until": "Deferral offer: date payments resume",
     "settlement_amount": "Settlement offer: amount that settles the account (formatted)",
     "settlement_discount_percent": "Settlement offer: discount in whole percent",
-    "settlement_approver": "Settlement offer: role that must approve it",
+    "settlement_approver": "Settlement offer: who must approve it, named for the borrower",
     "settlement_pay_by": "Settlement offer: date by which it must be paid",
 }
 
@@ -68,6 +68,6 @@ def sample_context(lang: str) -> dict[str, Any]:
         "deferral_until": "2027-01-23",
         "settlement_amount": "10,608.00",
         "settlement_discount_percent": 15,
-        "settlement_approver": "team_lead",
+        "settlement_approver": "团队主管" if zh else "team leader",
         "settlement_pay_by": "2026-12-23",
     }

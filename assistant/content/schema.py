@@ -136,6 +136,7 @@ class Settlement(Strict):
     max_discount: Decimal = Field(default=Decimal("0"), ge=0, lt=1,
                                   description="Largest discount on the balance, 0.2 = 20 %")
     approver_role: str = Field(min_length=1, description="Who must approve, e.g. team_lead")
+    approver_title: Bilingual = Field(description="How the approver is named to the borrower")
     min_days_past_due: int = Field(default=90, ge=0)
 
 

@@ -125,13 +125,13 @@ def _record(db: Session, session: GuidedSession, actor: User | None, type_: Even
     return event
 
 
-def _compute_offers(library: Library, case: Case, today: date,
-                    affordable: Decimal | None) -> tuple[list[dict], dict[str, Any]]:
+def _compute_offers(library: Library, case: Case, today: date, affordable: Decimal | None,
+                    lang: str) -> tuple[list[dict], dict[str, Any]]:
     policy = library.policy_for(case.product)
     offers = compute_offers(balance=Decimal(case.balance), principal=Decimal(case.principal),
                             policy=policy, days_past_due=case.days_past_due, today=today,
                             affordable_monthly=affordable)
-    return [o.to_dict() | {"policy": policy.id} for o in offers], offer_context(offers)
+    return [o.to_dict() | {"policy": policy.id} for o in offers], offer_context(offers, lang)
 
 
 def start_session(db: Session, *, case: Case, user: User, channel: str, paths: Paths,
@@ -155,7 +155,7 @@ def start_session(db: Session, *, case: Case, user: User, channel: str, paths: P
         raise WarningsNotAcknowledged(decision)
     library = library_for(paths.scripts_dir)
     flow = choose_flow(library, case, channel)
-    offers, values = _compute_offers(library, case, now.date(), None)
+    offers, values = _compute_offers(library, case, now.date(), None, flow.language)
     session = GuidedSession(case_id=case.id, collector_id=user.id, flow_id=flow.id,
                             library_version=library.version, channel=channel,
                             language=flow.language, jurisdiction=case.jurisdiction,
@@ -265,7 +265,7 @@ def set_affordability(db: Session, session: GuidedSession, user: User, amount: s
     library = library_for(paths.scripts_dir)
     case = db.get(Case, session.case_id)
     today = date.fromisoformat(session.state["today"])
-    offers, values = _compute_offers(library, case, today, affordable)
+    offers, values = _compute_offers(library, case, today, affordable, session.language)
     session.state = session.state | {"offers": offers, "offer_values": values,
                                      "affordable": str(affordable)}
     db.add(session)

@@ -38,6 +38,7 @@ class Offer:
     resume_on: date | None = None
     discount: Decimal = Decimal("0")
     approver_role: str | None = None
+    approver_title: dict[str, str] | None = None
     pay_by: date | None = None
     notes: tuple[str, ...] = field(default=())
 
@@ -151,6 +152,7 @@ def compute_offers(*, balance: Decimal, principal: Decimal, policy: PlanPolicy,
         amount = cents(balance * (1 - settlement.max_discount), ROUND_CEILING)
         offers.append(Offer(kind="settlement", total=amount, discount=(balance - amount) / balance,
                             approver_role=settlement.approver_role,
+                            approver_title=settlement.approver_title.model_dump(),
                             pay_by=today + timedelta(days=SETTLEMENT_PAY_WITHIN_DAYS)))
     return offers[:3]
 
@@ -159,8 +161,12 @@ def money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-def offer_context(offers: list[Offer]) -> dict[str, Any]:
-    """The template variables the plan-offer snippets use (see assistant.content.context)."""
+def offer_context(offers: list[Offer], lang: str | None = None) -> dict[str, Any]:
+    """The template variables the plan-offer snippets use (see assistant.content.context).
+
+    Pass the language the snippets are rendered in, so the settlement approver is named for
+    the borrower ("team leader" / "团队主管"); without it the policy's role id is used.
+    """
     context: dict[str, Any] = {"has_offers": bool(offers)}
     for offer in offers:
         if offer.kind == "instalments":
@@ -176,6 +182,7 @@ def offer_context(offers: list[Offer]) -> dict[str, Any]:
         else:
             context.update(settlement_amount=money(offer.total),
                            settlement_discount_percent=int((offer.discount * 100).to_integral_value(ROUND_DOWN)),
-                           settlement_approver=offer.approver_role or "",
+                           settlement_approver=(offer.approver_title or {}).get(
+                               lang or "", offer.approver_role or ""),
                            settlement_pay_by=offer.pay_by.isoformat() if offer.pay_by else "")
     return context

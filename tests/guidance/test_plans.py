@@ -66,6 +66,7 @@ def test_offers_never_break_the_policy(policy, balance, fees_share, days_past_du
             assert balance * (1 - settlement.max_discount) <= offer.total <= balance
             assert offer.discount <= settlement.max_discount
             assert offer.approver_role == settlement.approver_role
+            assert offer.approver_title == settlement.approver_title.model_dump()
 
 
 def test_add_months_clips_to_the_end_of_short_months():
