@@ -177,3 +177,16 @@ def test_session_list_shows_own_sessions_to_collectors_and_all_to_qa(client_as, 
     assert f'data-session="{ids[0]}"' in own and f'data-session="{ids[1]}"' not in own
     everyone = client_as("qa").get("/sessions").text
     assert all(f'data-session="{i}"' in everyone for i in ids)
+
+
+def test_console_explains_an_unticked_checklist_on_the_step(client_as, collector, cn_case):
+    client = client_as(user=collector)
+    url = client.post(f"/cases/{cn_case.id}/sessions",
+                      data={"channel": "visit", "staff_count": "2"},
+                      follow_redirects=False).headers["location"]
+    step = client.post(f"{url}/advance", data={"response": "ready",
+                                               "checked": ["checklist.two_staff"]},
+                       headers={"HX-Request": "true"})
+    assert step.status_code == 200
+    assert 'class="notice danger step-error"' in step.text and "checklist.safety" in step.text
+    assert 'data-step="checklist"' in step.text

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from assistant import cases
+from assistant.errors import InvalidInput
 from assistant.guidance import engine, notes
 from assistant.guidance.engine import ContactBlocked, Paths, WarningsNotAcknowledged
 from assistant.guidance.models import GuidedSession, SessionStatus
@@ -95,9 +96,15 @@ def console(session_id: int, request: Request, db: DbSession, user: CurrentUser,
     return render(request, "sessions/console.html", _console_context(db, session, settings))
 
 
-def _step_response(request: Request, db, session: GuidedSession, settings) -> Response:
+def _step_response(request: Request, db, session: GuidedSession, settings,
+                   error: str = "") -> Response:
     if _is_htmx(request):
-        return render(request, "sessions/_step.html", _console_context(db, session, settings))
+        # 200 even with an error: HTMX swaps only successful answers, and the collector must
+        # see on the step itself why it did not move on.
+        context = _console_context(db, session, settings) | {"error": error}
+        return render(request, "sessions/_step.html", context)
+    if error:
+        raise InvalidInput(error)
     return RedirectResponse(f"/sessions/{session.id}", status_code=303)
 
 
@@ -107,8 +114,12 @@ def advance_from_page(session_id: int, request: Request, db: DbSession, user: Co
                       checked: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI form default
                       offer_index: Annotated[int | None, Form()] = None):
     session = engine.session_for_user(db, session_id, user)
-    engine.advance(db, session, user, response, paths=_paths(settings), checked=checked,
-                   offer_index=offer_index)
+    try:
+        engine.advance(db, session, user, response, paths=_paths(settings), checked=checked,
+                       offer_index=offer_index)
+    except InvalidInput as exc:  # shown on the step itself (e.g. an unticked checklist item)
+        db.rollback()
+        return _step_response(request, db, session, settings, error=str(exc))
     return _step_response(request, db, session, settings)
 
 
@@ -117,7 +128,11 @@ def affordability_from_page(session_id: int, request: Request, db: DbSession,
                             user: CollectorUser, settings: SettingsDep,
                             amount: Annotated[str, Form()]):
     session = engine.session_for_user(db, session_id, user)
-    engine.set_affordability(db, session, user, amount, paths=_paths(settings))
+    try:
+        engine.set_affordability(db, session, user, amount, paths=_paths(settings))
+    except InvalidInput as exc:
+        db.rollback()
+        return _step_response(request, db, session, settings, error=str(exc))
     return _step_response(request, db, session, settings)
 
 
