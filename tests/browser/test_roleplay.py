@@ -13,7 +13,7 @@ from tests.conftest import browser_login, screenshot
 LINES = [
     "This is an attempt to collect a debt, and any information obtained will be used for that "
     "purpose. This call is recorded. I'm calling about your credit card account.",
-    "I understand, all these calls must be really frustrating. Can you tell me what happened?",
+    "I understand, this must be really frustrating. Can you tell me what happened?",
     "That sounds hard, I'm sorry your hours were cut.",
     "We could set up a payment plan of 330 dollars a month over 12 months. Would that work?",
     "Just to confirm, that's 330 dollars on the 15th of each month, starting next month.",

@@ -101,7 +101,7 @@ def test_an_affordable_offer_within_policy_after_empathy_leads_to_an_agreement(r
                                                                               classifier):
     borrower = _with_policy(roleplay, "angry", "zh")
     _turn(borrower, classifier, "您好，我是华信银行的李敏，请问是赵立军先生本人吗？")
-    _turn(borrower, classifier, "我理解您的心情，一天接好几个电话确实让人烦。")
+    _turn(borrower, classifier, "我理解您的心情，这段时间确实不容易。")
     _turn(borrower, classifier, "能跟我说说最近遇到了什么困难吗？")
     reply = _turn(borrower, classifier, "我们可以帮您申请分12期，每月还1050元，您看可以吗？")
     assert reply.committed and reply.offer.verdict == "affordable"
