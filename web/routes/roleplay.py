@@ -206,12 +206,14 @@ def end_run_form(run_id: int, db: DbSession, user: CollectorUser, roleplay: Role
 def feedback(run_id: int, request: Request, db: DbSession, user: CurrentUser,
              roleplay: RoleplayDep):
     run = roleplay.get_run(db, run_id, user)
+    is_trainer = user.role in (Role.trainer, Role.admin)
     if run.status == "active":
-        return RedirectResponse(f"/roleplay/runs/{run.id}", status_code=303)
+        # Not scored yet: the trainee goes back to the call, a trainer watches the replay.
+        target = f"/roleplay/runs/{run.id}/replay" if is_trainer else f"/roleplay/runs/{run.id}"
+        return RedirectResponse(target, status_code=303)
     return render(request, "roleplay/feedback.html", {
         "run": run, "result": run.result, "persona": roleplay.content.persona(run.persona_id),
-        "turns": roleplay.turns(db, run), "lang": _ui_lang(request),
-        "is_trainer": user.role in (Role.trainer, Role.admin)})
+        "turns": roleplay.turns(db, run), "lang": _ui_lang(request), "is_trainer": is_trainer})
 
 
 # --- JSON API --------------------------------------------------------------------------------
