@@ -181,8 +181,11 @@ def play(persona: str = typer.Argument(..., help="Persona id (see `assistant rol
                         f"{facts['balance']} · {facts['days_past_due']} dpd",
                         title="Role-play", subtitle=f"seed {seed}"))
     turns: list[Turn] = [Turn("borrower", borrower.opening())]
+    def mood(mood_id: str) -> str:
+        return roleplay.content.mood_names.get(mood_id, {}).get(lang, mood_id)
+
     console.print(f"[cyan]{facts.get('speaker_name') or facts['borrower_name']}[/cyan] "
-                  f"({borrower.state.mood}): {turns[0].text}")
+                  f"({mood(borrower.state.mood)}): {turns[0].text}")
     end = None
     while end is None:
         text = console.input("[bold]you[/bold]: ").strip()
@@ -204,7 +207,8 @@ def play(persona: str = typer.Argument(..., help="Persona id (see `assistant rol
         console.print(f"  [dim]acts: {acts}[/dim]")
         for finding in reading.findings:
             console.print(f"  [red]{finding.rule_id}: {finding.message}[/red]")
-        console.print(f"[cyan]borrower[/cyan] ({reply.mood}): {reply.text}")
+        console.print(f"[cyan]{facts.get('speaker_name') or facts['borrower_name']}[/cyan] "
+                      f"({mood(reply.mood)}): {reply.text}")
         end = reply.end
     console.print(f"[bold]call ended: {end}[/bold]")
     context = roleplay.scoring_context(found, lang, end=end)

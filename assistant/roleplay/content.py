@@ -116,6 +116,7 @@ class RoleplayContent:
     ignored_categories: set[str] = field(default_factory=set)
     snippet_kinds: dict[str, str] = field(default_factory=dict)  # act id -> snippet kind
     dates: dict[str, list[str]] = field(default_factory=dict)  # lang -> words naming a day
+    mood_names: dict[str, dict[str, str]] = field(default_factory=dict)  # mood -> zh/en
     cues: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # lang -> act -> cues
     personas: dict[str, Persona] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
@@ -194,6 +195,9 @@ def read_content(scripts_dir: Path) -> tuple[RoleplayContent, list[Problem]]:
         return content, [Problem(str(root), "folder scripts_library/roleplay/schema is missing")]
     _read_acts(root, content, problems)
     _read_difficulty(root, content, problems)
+    moods = _check(root, root / "moods.yaml", "moods.schema.json", problems)
+    if moods is not None:
+        content.mood_names = {mood: dict(names) for mood, names in moods["moods"].items()}
     for path in sorted((root / "personas").glob("*.yaml")):
         data = _check(root, path, "persona.schema.json", problems)
         if data is not None:

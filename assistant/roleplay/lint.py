@@ -20,6 +20,10 @@ def semantic_problems(content: RoleplayContent) -> list[Problem]:
     events = known_events(content)
     for persona in content.personas.values():
         problems += list(_persona_problems(persona, events))
+        for mood in persona.moods:
+            if mood not in content.mood_names:
+                problems.append(Problem(persona.source, f"mood {mood!r} has no display name in "
+                                        "moods.yaml", item=persona.id))
     criteria_ids = {c.id for r in content.rubrics.values() for c in r.criteria}
     for persona in content.personas.values():
         for skipped in persona.skip_criteria:

@@ -127,6 +127,7 @@ def replay(run_id: int, request: Request, db: DbSession, user: TrainerUser,
         "run": run, "turns": turns, "step": step, "last": last,
         "persona": roleplay.content.persona(run.persona_id),
         "difficulty": roleplay.content.difficulty(run.difficulty),
+        "mood_names": roleplay.content.mood_names,
         "trainee": db.get(User, run.trainee_id), "acts": roleplay.content.acts,
         "lang": _ui_lang(request)})
 
