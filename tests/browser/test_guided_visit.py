@@ -70,14 +70,15 @@ def test_chinese_visit_from_checklist_through_hardship_to_promise(phone_page, li
     # A note with a threat is highlighted as it is typed, and needs confirmation to save.
     page.fill("#note-text", "告诉客户再不还就报警抓你")
     mark = page.locator("#note-check mark.finding")
-    expect(mark.first).to_be_visible(timeout=20_000)
+    expect(mark.first).to_be_visible(timeout=30_000)
     expect(page.locator("#note-check .suggestion").first).to_be_visible()
     screenshot(page, "guided_visit_05_note_threat")
     page.locator("#note-form button[type=submit]").click()
+    # Generous waits: a rule pack edited while the suite runs makes the checker reload once.
     confirm = page.locator("#note-result .confirm-note")
-    expect(confirm).to_be_visible()
+    expect(confirm).to_be_visible(timeout=30_000)
     confirm.locator("button").click()
-    expect(page.locator("#note-result .note-saved")).to_contain_text("质检")
+    expect(page.locator("#note-result .note-saved")).to_contain_text("质检", timeout=30_000)
 
     answer(page, "confirmed", "end_promise")
     end_form = page.locator("#step form.end-form")
