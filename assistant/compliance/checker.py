@@ -18,9 +18,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from assistant.compliance import components  # noqa: F401  (registers the factory)
-from assistant.compliance.components import HITS_KEY, JURISDICTION_ATTR, TEXT_KEY, Hit
+from assistant.compliance.components import HITS_KEY, JURISDICTION_KEY, TEXT_KEY, Hit
 from assistant.compliance.findings import SEVERITY_ORDER, Finding
 from assistant.compliance.language import LANGUAGES, resolve
+from assistant.compliance.lemmas import spec_needs_lemmatizer
 from assistant.compliance.loader import RuleSet, load_rule_set
 from assistant.compliance.normalise import Normalised, normalise
 from assistant.compliance.spec import build_spec, reference_problems, token_pattern_problems
@@ -35,8 +36,9 @@ def build_pipeline(lang: str, spec: dict[str, Any]) -> Language:
     nlp = spacy.blank(lang)  # zh: character segmentation (see compliance_rules/README.md)
     if lang == "zh":
         nlp.tokenizer = CharTokenizer(nlp.tokenizer)
-    if lang == "en":
-        # Lookup lemmas (spacy-lookups-data) so token patterns can say {"LEMMA": "arrest"}.
+    if spec_needs_lemmatizer(spec):
+        # Lookup lemmas (spacy-lookups-data) for LEMMA conditions that cannot be compiled into
+        # word forms; plain {"LEMMA": "arrest"} is expanded instead (see lemmas.py).
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
     nlp.add_pipe("compliance_rules").load_spec(spec)
     return nlp
@@ -91,7 +93,7 @@ class Checker:
     def _prepare(self, text: str, lang: str, jurisdiction: str) -> tuple[Normalised, Doc]:
         norm = normalise(text, lang)
         doc = self.pipelines[lang].make_doc(norm.text)
-        doc._.set(JURISDICTION_ATTR, jurisdiction)
+        doc.user_data[JURISDICTION_KEY] = jurisdiction
         doc.user_data[TEXT_KEY] = norm.text
         return norm, doc
 

@@ -62,7 +62,6 @@ class ContactGrammar:
     week_period: re.Pattern[str]
     contact_verb: re.Pattern[str]
     number_words: dict[str, int]
-    parts_longest_first: tuple[str, ...] = ()
     longest_part: int = 0
     # Cheap tests that rule a note out before the full patterns run (most notes).
     time_hint: re.Pattern[str] = re.compile(r"\d")
@@ -118,7 +117,6 @@ def build_grammar(terms: dict[str, Any], lang: str) -> ContactGrammar:
         week_period=re.compile(_alternation(periods.get("week", []), words=words)),
         contact_verb=re.compile(_alternation(verbs, words=False)),
         number_words=number_words,
-        parts_longest_first=tuple(sorted(modes, key=len, reverse=True)),
         time_hint=re.compile(r"[点时:]" if lang == "zh" else r"\d"),
         count_hint=re.compile(unit),
         longest_part=max(map(len, modes), default=0))
@@ -191,7 +189,11 @@ def _day_part(grammar: ContactGrammar, text: str, match: re.Match[str]) -> str:
     if "part" in match.re.groupindex:
         return match.group("part") or ""
     before = text[max(0, match.start() - grammar.longest_part - 1):match.start()].rstrip()
-    return next((p for p in grammar.parts_longest_first if before.endswith(p)), "")
+    modes = grammar.day_part_modes
+    for length in range(min(grammar.longest_part, len(before)), 0, -1):
+        if before[-length:] in modes:
+            return before[-length:]
+    return ""
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
