@@ -191,7 +191,8 @@ def _error_rows(report: Report) -> list[dict[str, Any]]:
 def _print_report(report: Report, file: Path) -> None:
     table = Table(title=f"{file} · {len(report.results)} notes")
     for column in ("category", "precision", "recall", "F1", "support", "TP", "FP", "FN"):
-        table.add_column(column, justify="left" if column == "category" else "right")
+        table.add_column(column, justify="left" if column == "category" else "right",
+                         no_wrap=True, min_width=26 if column == "category" else None)
     for category, counts in sorted(report.per_category.items()):
         style = "red" if counts.support >= 5 and counts.f1 < 0.85 else None
         table.add_row(category, f"{counts.precision:.3f}", f"{counts.recall:.3f}",

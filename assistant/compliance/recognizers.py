@@ -10,10 +10,12 @@ ends the candidate, and what remains is too short to validate.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import phonenumbers
 from stdnum import luhn
 from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
 from stdnum.us import ssn
 
 from assistant.compliance.contact_recognizers import find_contact_counts, find_contact_times
@@ -32,8 +34,14 @@ _NINO = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](
 
 # Issuer identification: the first digits of the card networks seen in our markets
 # (Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, UnionPay 62/81, Discover 6011/64/65,
-# JCB 35, Diners 30/36/38).
-_CARD_PREFIXES = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[0478]|35|62|81|6011|64|65)")
+# JCB 35, Diners 30/36/38; 60 for Discover 6011 and Chinese bank debit cards such as 601382).
+_CARD_PREFIXES = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[0478]|35|60|62|81|64|65)")
+# Province-level codes of GB/T 2260 (the first two digits of an ID).
+_PROVINCES = frozenset([
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82", "83"])
+_OLDEST_BIRTH_YEAR = 1900
 _NINO_BAD_FIRST = set("DFIQUV")
 _NINO_BAD_SECOND = set("DFIOQUV")
 _NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
@@ -45,8 +53,23 @@ def _digits(candidate: str) -> str:
 
 
 def resident_id_ok(number: str) -> bool:
-    """A PRC resident ID: 18 characters, a real date of birth and the ISO 7064 check digit."""
-    return ric.is_valid(number)
+    """A PRC resident ID: 18 characters, a province code, a real date of birth and the
+    ISO 7064 check digit.
+
+    python-stdnum's `ric.is_valid` also requires the county code to be in its table of
+    historical codes, which rejects real IDs from districts created or renamed later (six
+    of the seven full IDs in our development notes); a checksum and a date of birth are
+    already far beyond what a random digit string passes.
+    """
+    number = number.upper()
+    if len(number) != 18 or not number[:17].isdigit() or number[:2] not in _PROVINCES:
+        return False
+    try:
+        birth = ric.get_birth_date(number)
+    except ValidationError:
+        return False
+    return (_OLDEST_BIRTH_YEAR <= birth.year <= date.today().year
+            and ric.calc_check_digit(number) == number[17])
 
 
 def card_number_ok(number: str) -> bool:

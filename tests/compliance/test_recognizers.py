@@ -38,9 +38,11 @@ def found(name: str, text: str, lang: str = "zh", jurisdiction: str = "cn") -> l
     ("身份证110105197804128814已核", ["110105197804128814"]),
     ("身份证 320102 19920815 0029", ["320102 19920815 0029"]),
     ("id 44030519851201231x", ["44030519851201231x"]),
+    ("证件号510107196009259383", ["510107196009259383"]),  # district newer than stdnum's table
     ("身份证110105197804128810", []),  # wrong check digit
     ("身份证110105********8814", []),  # masked
     ("身份证110105199913458814", []),  # no such date of birth
+    ("编号990105197804128814", []),  # 99 is no province
 ])
 def test_resident_id(text, expected):
     assert found("cn_resident_id", text) == expected
