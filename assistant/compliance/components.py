@@ -15,15 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import ORTH
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 from spacy.vocab import Vocab
 
+from assistant.compliance.anchors import rule_anchors
 from assistant.compliance.contact_recognizers import ContactGrammar, build_grammar
-from assistant.compliance.lemmas import expand_lemmas, spec_needs_lemmatizer
+from assistant.compliance.lemmas import (
+    install_lemma_norms,
+    lemma_as_norm,
+    spec_needs_lemmatizer,
+    uses,
+)
 from assistant.compliance.recognizers import RECOGNIZERS, RecognizerContext
 
 SPEC_FILE = "spec.json"
@@ -128,15 +134,32 @@ class RuleComponent:
             if matcher is self.trigger_matcher and self.term_ids[term] in self.cue_term_ids:
                 self.cue_matcher.add(term, [doc])
         self.match_terms = {self.nlp.vocab.strings[term]: i for term, i in self.term_ids.items()}
-        self.token_matcher = Matcher(self.nlp.vocab, validate=True)
-        self.pattern_rules: dict[int, int] = {}
-        expand = not spec_needs_lemmatizer(self.spec)
+        # One Matcher per rule with token patterns, run only when the note has an anchor word.
+        self.rule_matchers: dict[int, Matcher] = {}
+        self.always_run: list[int] = []
+        self.orth_gates: dict[int, list[int]] = defaultdict(list)
+        self.norm_gates: dict[int, list[int]] = defaultdict(list)
+        all_patterns = [p for rule in rules for p in rule["token_patterns"]]
+        common_words = frozenset(getattr(self.nlp.Defaults, "stop_words", ()) or ())
+        via_norm = uses(all_patterns, "LEMMA") and not spec_needs_lemmatizer(self.spec)
+        if via_norm:
+            install_lemma_norms(self.nlp.vocab, lang)
         for index, rule in enumerate(rules):
-            if rule["token_patterns"]:
-                key = f"{rule['id']}#patterns"
-                patterns = rule["token_patterns"]
-                self.token_matcher.add(key, expand_lemmas(patterns, lang) if expand else patterns)
-                self.pattern_rules[self.nlp.vocab.strings[key]] = index
+            if not rule["token_patterns"]:
+                continue
+            patterns = lemma_as_norm(rule["token_patterns"]) if via_norm else rule[
+                "token_patterns"]
+            matcher = Matcher(self.nlp.vocab, validate=True)
+            matcher.add(rule["id"], patterns)
+            self.rule_matchers[index] = matcher
+            gates = rule_anchors(patterns, self.nlp.vocab.strings, common_words)
+            if gates is None:
+                self.always_run.append(index)
+                continue
+            for word in gates["orth"]:
+                self.orth_gates[word].append(index)
+            for word in gates["norm"]:
+                self.norm_gates[word].append(index)
         self.recognizer_rules: dict[str, list[int]] = defaultdict(list)
         for index, rule in enumerate(rules):
             for name in rule["recognizers"]:
@@ -155,10 +178,8 @@ class RuleComponent:
     def __call__(self, doc: Doc) -> Doc:
         jurisdiction = doc.user_data.get(JURISDICTION_KEY) or self.default_jurisdiction
         hits = self._phrase_hits(doc, self._terms(self.trigger_matcher, doc), jurisdiction)
-        if self.pattern_rules:
-            hits.extend(self._hit(doc, self.pattern_rules[m], s, e)
-                        for m, s, e in self.token_matcher(doc)
-                        if jurisdiction in self.rules[self.pattern_rules[m]]["jurisdictions"])
+        if self.rule_matchers:
+            hits.extend(self._token_pattern_hits(doc, jurisdiction))
         hits.extend(self._recognizer_hits(doc, jurisdiction))
         if hits:
             cue_hits = self._terms(self.cue_matcher, doc)
@@ -168,6 +189,21 @@ class RuleComponent:
                                alignment_mode="expand") for h in hits]
         doc.spans[self.spans_key] = [span for span in spans if span is not None]
         return doc
+
+    def _token_pattern_hits(self, doc: Doc, jurisdiction: str) -> list[Hit]:
+        words = doc.to_array([ORTH, NORM])
+        rules = set(self.always_run)
+        for orth in set(words[:, 0].tolist()):
+            rules.update(self.orth_gates.get(orth, ()))
+        if self.norm_gates:
+            for norm in set(words[:, 1].tolist()):
+                rules.update(self.norm_gates.get(norm, ()))
+        hits = []
+        for rule in rules:
+            if jurisdiction in self.rules[rule]["jurisdictions"]:
+                hits.extend(Hit(rule, start, end)
+                            for _, start, end in self.rule_matchers[rule](doc))
+        return hits
 
     def _terms(self, matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
         match_terms = self.match_terms
