@@ -127,3 +127,21 @@ def test_fast_char_tokenizer_builds_the_same_doc_as_spacy(text):
     assert [(t.text, t.whitespace_) for t in actual] == [
         (t.text, t.whitespace_) for t in expected]
     assert actual.text == text
+
+
+def test_lemma_patterns_match_through_vocabulary_norms_without_a_lemmatizer(checker):
+    nlp = checker.pipelines["en"]
+    assert "lemmatizer" not in nlp.pipe_names
+    assert nlp.vocab["arrested"].norm_ == "arrest"
+    assert rule_ids(checker, "we'll ARREST you tomorrow") == ["us.threat.arrest"]
+
+
+def test_token_patterns_run_only_on_notes_with_an_anchor_word(checker):
+    from assistant.compliance.anchors import pattern_anchor
+
+    pattern = [{"LOWER": "to"}, {"LOWER": {"IN": ["jail", "prison"]}}, {"OP": "*"}]
+    assert pattern_anchor(pattern, frozenset({"to"})) == ("orth", {"jail", "prison"})
+    assert pattern_anchor([{"LOWER": {"NOT_IN": ["x"]}}]) is None
+    component = checker.pipelines["en"].get_pipe("compliance_rules")
+    doc = checker._prepare("nothing relevant here", "en", "us")[1]
+    assert component._token_pattern_hits(doc, "us") == []
