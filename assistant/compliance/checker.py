@@ -47,7 +47,8 @@ def build_pipeline(lang: str, spec: dict[str, Any]) -> Language:
 class Checker:
     """Checks notes against the rule packs of one rules folder."""
 
-    def __init__(self, rule_set: RuleSet) -> None:
+    def __init__(self, packs: RuleSet) -> None:
+        rule_set = packs
         problems = [p for p in rule_set.problems + reference_problems(rule_set)
                     + token_pattern_problems(rule_set) if not p.warning]
         if problems:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,12 +62,12 @@ def check_command(
     if input_path is None:
         raise InvalidInput("give INPUT.jsonl, - for stdin, or --text")
     if input_path == "-":
-        failed = check_stream(checker, sys.stdin, sys.stdout)
+        failed = check_stream(checker, sys.stdin.buffer, sys.stdout)
     else:
         path = Path(input_path)
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file")
-        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        with path.open("rb") as handle:
             failed = check_stream(checker, handle, sys.stdout)
     if failed:
         err_console.print(f"[red]{failed} line(s) could not be checked[/red]")
@@ -94,14 +94,14 @@ def parse_note(line: str) -> dict[str, Any]:
     return {"id": data.get("id"), "text": text, "lang": lang, "jurisdiction": jurisdiction}
 
 
-def check_stream(checker: Checker, lines: IO[str], out: IO[str]) -> int:
+def check_stream(checker: Checker, lines: Iterable[bytes | str], out: IO[str]) -> int:
     """Write one result line per input line, in order; returns how many lines failed."""
     failed = 0
     for chunk in _chunks(lines):
         parsed: list[tuple[int, dict[str, Any] | str]] = []
         for number, line in chunk:
             try:
-                parsed.append((number, parse_note(line)))
+                parsed.append((number, parse_note(_decoded(line, number))))
             except InvalidInput as exc:
                 parsed.append((number, str(exc)))
         notes = [item for _, item in parsed if isinstance(item, dict)]
@@ -118,10 +118,21 @@ def check_stream(checker: Checker, lines: IO[str], out: IO[str]) -> int:
     return failed
 
 
-def _chunks(lines: IO[str]) -> Iterator[list[tuple[int, str]]]:
-    chunk: list[tuple[int, str]] = []
+def _decoded(line: bytes | str, number: int) -> str:
+    """A line as text; a line that is not UTF-8 is an error for that line, not a guess."""
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"not UTF-8 (byte {exc.start + 1}: {exc.reason}); "
+                           "convert the file to UTF-8") from exc
+
+
+def _chunks(lines: Iterable[bytes | str]) -> Iterator[list[tuple[int, bytes | str]]]:
+    chunk: list[tuple[int, bytes | str]] = []
     for number, line in enumerate(lines, start=1):
-        chunk.append((number, line.rstrip("\r\n")))
+        chunk.append((number, line.rstrip(b"\r\n" if isinstance(line, bytes) else "\r\n")))
         if len(chunk) >= CHECK_CHUNK:
             yield chunk
             chunk = []

@@ -52,6 +52,18 @@ def test_check_writes_one_line_per_input_and_fails_at_the_end(notes_file, fixtur
     assert records[6] == {"id": 7, "findings": []}
 
 
+def test_a_line_that_is_not_utf8_is_an_error_for_that_line_only(tmp_path, fixture_rules_dir):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes('{"id": 1, "text": "让你坐牢"}\n'.encode("gbk") + b"\n"
+                     + '{"id": 3, "text": "让你坐牢"}\n'.encode())
+    result = run("check", str(path), "--rules-dir", str(fixture_rules_dir))
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[0]["line"] == 1 and "not UTF-8" in records[0]["error"]
+    assert records[1] == {"line": 2, "error": "blank line"}
+    assert records[2]["id"] == 3 and records[2]["findings"]
+
+
 def test_check_reads_stdin_and_exits_zero_when_every_line_is_fine(fixture_rules_dir):
     stdin = json.dumps({"id": 1, "text": "12 calls this week"}) + "\n"
     result = run("check", "-", "--rules-dir", str(fixture_rules_dir), stdin=stdin)
