@@ -293,17 +293,23 @@ class RuleComponent:
     def _in_context(self, doc: Doc, hits: list[Hit],
                     term_hits: list[tuple[int, int, int]]) -> list[Hit]:
         """Drop hits an `unless` cue turns off or a `requires` cue is missing for; dedupe."""
-        kept: dict[tuple[int, int, int], Hit] = {}
-        for hit in hits:
-            if any(self._cue_near(doc, hit, w, term_hits) for w in self.unless[hit.rule]):
+        present = frozenset(term for term, _, _ in term_hits)
+        unique = {(hit.rule, hit.start, hit.end): hit for hit in reversed(hits)}
+        kept = []
+        for hit in unique.values():
+            if any(self._cue_near(doc, hit, w, term_hits, present)
+                   for w in self.unless[hit.rule]):
                 continue
-            if not all(self._cue_near(doc, hit, w, term_hits) for w in self.requires[hit.rule]):
+            if not all(self._cue_near(doc, hit, w, term_hits, present)
+                       for w in self.requires[hit.rule]):
                 continue
-            kept.setdefault((hit.rule, hit.start, hit.end), hit)
-        return _drop_nested(list(kept.values()))
+            kept.append(hit)
+        return _drop_nested(kept)
 
     def _cue_near(self, doc: Doc, hit: Hit, window: CueWindow,
-                  term_hits: list[tuple[int, int, int]]) -> bool:
+                  term_hits: list[tuple[int, int, int]], present: frozenset[int]) -> bool:
+        if present.isdisjoint(window.terms):  # most windows: none of their cues in the note
+            return False
         bounds = _boundaries(doc, clause=window.clause)
         low = max(hit.start - window.before, _last_boundary_before(bounds, hit.start))
         high = min(hit.end + window.after, _first_boundary_after(bounds, hit.end, len(doc)))
