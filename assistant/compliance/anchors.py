@@ -59,3 +59,18 @@ def rule_anchors(patterns: list[list[dict[str, Any]]], strings: StringStore,
         kind, words = anchor
         gates[kind].update(strings.add(word) for word in words)
     return gates
+
+
+def pattern_requirements(pattern: list[dict[str, Any]], strings: StringStore
+                         ) -> list[tuple[str, frozenset[int]]]:
+    """Every required word condition of a pattern as (kind, word ids): a note must contain
+    one word of each, or the pattern cannot match it."""
+    required = []
+    for token in pattern:
+        if token.get("OP") not in _MANDATORY_OPS:
+            continue
+        for attr, kind in _WORD_ATTRS.items():
+            words = _words(token.get(attr))
+            if words:
+                required.append((kind, frozenset(strings.add(word) for word in words)))
+    return required

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 from spacy.vocab import Vocab
 
-from assistant.compliance.anchors import rule_anchors
+from assistant.compliance.anchors import pattern_requirements, rule_anchors
 from assistant.compliance.contact_recognizers import ContactGrammar, build_grammar
 from assistant.compliance.lemmas import (
     install_lemma_norms,
@@ -134,8 +134,10 @@ class RuleComponent:
             if matcher is self.trigger_matcher and self.term_ids[term] in self.cue_term_ids:
                 self.cue_matcher.add(term, [doc])
         self.match_terms = {self.nlp.vocab.strings[term]: i for term, i in self.term_ids.items()}
-        # One Matcher per rule with token patterns, run only when the note has an anchor word.
-        self.rule_matchers: dict[int, Matcher] = {}
+        # One Matcher per token pattern. A pattern runs only on notes that contain a word of
+        # each of its required conditions (see anchors.py); it is found through its most
+        # selective anchor word, so a note costs one look-up per distinct word.
+        self.pattern_matchers: list[tuple[int, Matcher, list[tuple[str, frozenset[int]]]]] = []
         self.always_run: list[int] = []
         self.orth_gates: dict[int, list[int]] = defaultdict(list)
         self.norm_gates: dict[int, list[int]] = defaultdict(list)
@@ -144,22 +146,23 @@ class RuleComponent:
         via_norm = uses(all_patterns, "LEMMA") and not spec_needs_lemmatizer(self.spec)
         if via_norm:
             install_lemma_norms(self.nlp.vocab, lang)
+        strings = self.nlp.vocab.strings
         for index, rule in enumerate(rules):
-            if not rule["token_patterns"]:
-                continue
-            patterns = lemma_as_norm(rule["token_patterns"]) if via_norm else rule[
-                "token_patterns"]
-            matcher = Matcher(self.nlp.vocab, validate=True)
-            matcher.add(rule["id"], patterns)
-            self.rule_matchers[index] = matcher
-            gates = rule_anchors(patterns, self.nlp.vocab.strings, common_words)
-            if gates is None:
-                self.always_run.append(index)
-                continue
-            for word in gates["orth"]:
-                self.orth_gates[word].append(index)
-            for word in gates["norm"]:
-                self.norm_gates[word].append(index)
+            patterns = rule["token_patterns"]
+            for pattern in lemma_as_norm(patterns) if via_norm else patterns:
+                matcher = Matcher(self.nlp.vocab, validate=True)
+                matcher.add(rule["id"], [pattern])
+                key = len(self.pattern_matchers)
+                self.pattern_matchers.append((index, matcher,
+                                              pattern_requirements(pattern, strings)))
+                gates = rule_anchors([pattern], strings, common_words)
+                if gates is None:
+                    self.always_run.append(key)
+                    continue
+                for word in gates["orth"]:
+                    self.orth_gates[word].append(key)
+                for word in gates["norm"]:
+                    self.norm_gates[word].append(key)
         self.recognizer_rules: dict[str, list[int]] = defaultdict(list)
         for index, rule in enumerate(rules):
             for name in rule["recognizers"]:
@@ -178,7 +181,7 @@ class RuleComponent:
     def __call__(self, doc: Doc) -> Doc:
         jurisdiction = doc.user_data.get(JURISDICTION_KEY) or self.default_jurisdiction
         hits = self._phrase_hits(doc, self._terms(self.trigger_matcher, doc), jurisdiction)
-        if self.rule_matchers:
+        if self.pattern_matchers:
             hits.extend(self._token_pattern_hits(doc, jurisdiction))
         hits.extend(self._recognizer_hits(doc, jurisdiction))
         if hits:
@@ -192,17 +195,20 @@ class RuleComponent:
 
     def _token_pattern_hits(self, doc: Doc, jurisdiction: str) -> list[Hit]:
         words = doc.to_array([ORTH, NORM])
-        rules = set(self.always_run)
-        for orth in set(words[:, 0].tolist()):
-            rules.update(self.orth_gates.get(orth, ()))
+        present = {"orth": set(words[:, 0].tolist()), "norm": set(words[:, 1].tolist())}
+        keys = set(self.always_run)
+        for orth in present["orth"]:
+            keys.update(self.orth_gates.get(orth, ()))
         if self.norm_gates:
-            for norm in set(words[:, 1].tolist()):
-                rules.update(self.norm_gates.get(norm, ()))
+            for norm in present["norm"]:
+                keys.update(self.norm_gates.get(norm, ()))
         hits = []
-        for rule in rules:
-            if jurisdiction in self.rules[rule]["jurisdictions"]:
-                hits.extend(Hit(rule, start, end)
-                            for _, start, end in self.rule_matchers[rule](doc))
+        for key in keys:
+            rule, matcher, required = self.pattern_matchers[key]
+            if jurisdiction not in self.rules[rule]["jurisdictions"]:
+                continue
+            if all(not present[kind].isdisjoint(ids) for kind, ids in required):
+                hits.extend(Hit(rule, start, end) for _, start, end in matcher(doc))
         return hits
 
     def _terms(self, matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
