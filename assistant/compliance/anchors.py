@@ -10,6 +10,7 @@ one look-up per distinct word of the note, whatever the number of rules.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.strings import StringStore
@@ -74,3 +75,14 @@ def pattern_requirements(pattern: list[dict[str, Any]], strings: StringStore
             if words:
                 required.append((kind, frozenset(strings.add(word) for word in words)))
     return required
+
+
+def single_word_regex(pattern: list[dict[str, Any]]) -> tuple[str, re.Pattern[str]] | None:
+    """(kind, compiled regex) when the pattern is one token with only a REGEX on a word
+    attribute; such a pattern's answer depends on the word alone, so it can be memoised."""
+    if len(pattern) != 1 or len(pattern[0]) != 1:
+        return None
+    [(attr, value)] = pattern[0].items()
+    if attr not in _WORD_ATTRS or not isinstance(value, dict) or set(value) != {"REGEX"}:
+        return None
+    return _WORD_ATTRS[attr], re.compile(value["REGEX"])

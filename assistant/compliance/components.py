@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 from spacy.vocab import Vocab
 
-from assistant.compliance.anchors import pattern_requirements, rule_anchors
+from assistant.compliance.anchors import pattern_requirements, rule_anchors, single_word_regex
 from assistant.compliance.contact_recognizers import ContactGrammar, build_grammar
 from assistant.compliance.lemmas import (
     install_lemma_norms,
@@ -139,6 +139,10 @@ class RuleComponent:
         # selective anchor word, so a note costs one look-up per distinct word.
         self.pattern_matchers: list[tuple[int, Matcher, list[tuple[str, frozenset[int]]]]] = []
         self.always_run: list[int] = []
+        # Single-word REGEX patterns (profanity spellings): tested once per distinct word of
+        # the vocabulary and remembered, instead of per token by the Matcher.
+        self.word_regexes: list[tuple[int, tuple[str, re.Pattern[str]]]] = []
+        self._word_regex_memo: dict[tuple[str, int], tuple[int, ...]] = {}
         self.orth_gates: dict[int, list[int]] = defaultdict(list)
         self.norm_gates: dict[int, list[int]] = defaultdict(list)
         all_patterns = [p for rule in rules for p in rule["token_patterns"]]
@@ -150,6 +154,10 @@ class RuleComponent:
         for index, rule in enumerate(rules):
             patterns = rule["token_patterns"]
             for pattern in lemma_as_norm(patterns) if via_norm else patterns:
+                word_regex = single_word_regex(pattern)
+                if word_regex is not None:
+                    self.word_regexes.append((index, word_regex))
+                    continue
                 matcher = Matcher(self.nlp.vocab, validate=True)
                 matcher.add(rule["id"], [pattern])
                 key = len(self.pattern_matchers)
@@ -202,13 +210,31 @@ class RuleComponent:
         if self.norm_gates:
             for norm in present["norm"]:
                 keys.update(self.norm_gates.get(norm, ()))
-        hits = []
+        hits = self._word_regex_hits(doc, words, jurisdiction) if self.word_regexes else []
         for key in keys:
             rule, matcher, required = self.pattern_matchers[key]
             if jurisdiction not in self.rules[rule]["jurisdictions"]:
                 continue
             if all(not present[kind].isdisjoint(ids) for kind, ids in required):
                 hits.extend(Hit(rule, start, end) for _, start, end in matcher(doc))
+        return hits
+
+    def _word_regex_hits(self, doc: Doc, words: Any, jurisdiction: str) -> list[Hit]:
+        strings = self.nlp.vocab.strings
+        columns = {"orth": words[:, 0].tolist(), "norm": words[:, 1].tolist()}
+        hits = []
+        for kind, ids in columns.items():
+            for position, word in enumerate(ids):
+                matching = self._word_regex_memo.get((kind, word))
+                if matching is None:
+                    text = strings[word]
+                    matching = tuple(i for i, (_, (k, regex)) in enumerate(self.word_regexes)
+                                     if k == kind and regex.search(text))
+                    self._word_regex_memo[(kind, word)] = matching
+                for i in matching:
+                    rule = self.word_regexes[i][0]
+                    if jurisdiction in self.rules[rule]["jurisdictions"]:
+                        hits.append(Hit(rule, position, position + 1))
         return hits
 
     def _terms(self, matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
