@@ -189,7 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  ratio (c)/(a) = {ratio:.2f}  (target >= {TARGET_RATIO});  "
               f"checker p99 = {p99:.3f} ms  (target <= {TARGET_P99_MS} ms)  "
               f"{'OK' if ok else 'BELOW TARGET'}")
-    return 0 if all(verdicts) else 1
+    # A measurement, not a test: below-target figures are printed, and `make bench` goes on
+    # to the other benchmarks.
+    print(f"\noverall: {'all targets met' if all(verdicts) else 'some targets not met'}")
+    return 0
 
 
 if __name__ == "__main__":
