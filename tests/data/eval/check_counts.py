@@ -15,7 +15,11 @@ Traditional characters / full-width letters or digits / spaced or symbol-obfusca
 compliant notes carry none; no exact duplicate texts; no text copied from the shared
 /work/shared/eval/dev.jsonl (if that file is present).
 """
-import json, os, re, sys, unicodedata
+import json
+import os
+import re
+import sys
+import unicodedata
 from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -69,7 +73,7 @@ def cn_id_ok(s):
     y, m, d = int(s[6:10]), int(s[10:12]), int(s[12:14])
     if not (1900 <= y <= 2025 and 1 <= m <= 12 and 1 <= d <= 31):
         return False
-    return "10X98765432"[sum(int(a) * b for a, b in zip(s[:17], W)) % 11] == s[17]
+    return "10X98765432"[sum(int(a) * b for a, b in zip(s[:17], W, strict=True)) % 11] == s[17]
 
 
 def luhn_ok(s):
@@ -118,7 +122,7 @@ def main():
     shared_texts = set()
     if os.path.exists(SHARED_DEV):
         with open(SHARED_DEV, encoding="utf-8") as f:
-            shared_texts = {json.loads(l)["text"] for l in f if l.strip()}
+            shared_texts = {json.loads(row)["text"] for row in f if row.strip()}
     all_texts = Counter()
     for split, fn, prefix in FILES:
         if dev_only and split == "heldout":
@@ -171,24 +175,24 @@ def main():
     def count(rows, lang, cat):
         return sum(1 for r in rows if r["lang"] == lang and cat in r["labels"])
 
-    cols = [(s, l) for s in splits for l in ("zh", "en")] + [("all", "zh"), ("all", "en")]
+    cols = [(s, lang) for s in splits for lang in ("zh", "en")] + [("all", "zh"), ("all", "en")]
     rowsets = {s: data[s] for s in splits}
     rowsets["all"] = [r for s in splits for r in data[s]]
-    head = f"{'category':34}" + "".join(f"{s[:3]+'-'+l:>9}" for s, l in cols)
+    head = f"{'category':34}" + "".join(f"{s[:3]+'-'+lang:>9}" for s, lang in cols)
     print(head)
     print("-" * len(head))
     for cat in CATEGORIES:
         line = f"{cat:34}"
-        for s, l in cols:
-            n = count(rowsets[s], l, cat)
+        for s, lang in cols:
+            n = count(rowsets[s], lang, cat)
             line += f"{n:>9}"
-            if cat in EN_ONLY and l == "zh":
+            if cat in EN_ONLY and lang == "zh":
                 continue
             need = MIN_TOTAL if s == "all" else MIN_FILE[s]
             if s == "all" and dev_only:
                 continue
             if n < need:
-                errors.append(f"{cat} {s}/{l}: {n} < {need}")
+                errors.append(f"{cat} {s}/{lang}: {n} < {need}")
         print(line)
     print("-" * len(head))
 
