@@ -132,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"notes imported     {stored.imported_count:>12,}  in {import_s:8.1f} s "
           f"({stored.imported_count / import_s:,.0f} rows/s)")
     print(f"notes checked      {checked:>12,}  in {check_s:8.1f} s "
-          f"({checked / check_s:,.0f} notes/s, {report.workers} Ray workers)")
+          f"({checked / check_s:,.0f} notes/s, {report.workers} Ray workers; "
+          f"{report.startup_seconds:.1f} s of it starting the workers)")
     print(f"findings stored    {findings:>12,}  notes with findings "
           f"{report.counts.with_findings:,}")
     print(f"end-to-end         {end_to_end:>12,.0f}  notes/s (import + check + store, "

@@ -34,6 +34,7 @@ class BatchReport:
     counts: checking.StoredCounts = field(default_factory=checking.StoredCounts)
     workers: int = 0
     seconds: float = 0.0
+    startup_seconds: float = 0.0  # Ray and the actors' pipelines, before the first batch
     checker_version: str = ""
 
     @property
@@ -46,6 +47,7 @@ class BatchReport:
                 "failed": self.counts.failed, "with_findings": self.counts.with_findings,
                 "findings": self.counts.findings, "skipped": self.counts.skipped,
                 "workers": self.workers, "seconds": round(self.seconds, 2),
+                "startup_seconds": round(self.startup_seconds, 2),
                 "notes_per_second": round(self.notes_per_second, 1),
                 "checker_version": self.checker_version}
 
@@ -141,6 +143,7 @@ def run(database_url: str, rules_dir: Path, *, since: datetime | None = None,
     report.workers = max(1, min(num_workers or cpus, cpus))
     workers = start_workers(database_url, rules_dir, report.workers)
     report.checker_version = ray.get(workers[0].version.remote())
+    report.startup_seconds = time.perf_counter() - started
     engine = make_engine(database_url)
     try:
         _dispatch(engine, workers, statuses, since, batch_size, report, progress)
