@@ -115,6 +115,35 @@ ROUTES += [
 ]
 
 
+# checker
+ROUTES += [
+    Route("GET", "/check", ALL),
+    Route("POST", "/check/result", ALL),
+    Route("POST", "/api/check", ALL),
+]
+
+# QA review
+_QA = frozenset({Role.qa, Role.admin})
+ROUTES += [
+    Route("GET", "/qa", _QA),
+    Route("GET", "/qa/notes/{note_id}", ALL),
+    Route("POST", "/qa/notes/{note_id}/decisions", _QA),
+    Route("POST", "/qa/decisions", _QA),
+    Route("GET", "/qa/my-notes", _COLLECTOR),
+    Route("POST", "/qa/my-notes", _COLLECTOR),
+    Route("GET", "/qa/cases/{case_id}/note", _COLLECTOR),
+    Route("GET", "/qa/import", _QA),
+    Route("POST", "/qa/import", _QA),
+    Route("GET", "/qa/import/{batch_id}", _QA),
+    Route("POST", "/qa/import/{batch_id}/start", _QA),
+    Route("GET", "/qa/import/{batch_id}/status", _QA),
+    Route("GET", "/qa/dashboard", _QA),
+    Route("GET", "/qa/export/dashboard/{table}.{fmt}", _QA),
+    Route("GET", "/qa/export/queue.{fmt}", _QA),
+    Route("POST", "/api/notes", ALL),
+    Route("GET", "/api/notes/{note_id}", ALL),
+]
+
 def _case_for(db: Session, user: User, other: User) -> int:
     owner = user if user.role == Role.collector else other
     case = Case(reference=f"ACC-{user.username}", borrower_name="测试",
@@ -175,6 +204,27 @@ def _guided_session_for(db: Session, user: User, other: User) -> int:
     return session.id
 
 
+def _note_for(db: Session, user: User, other: User) -> int:
+    """A console note written by the user when a collector, else by the other collector."""
+    from assistant.qa.models import Note
+
+    author = user if user.role == Role.collector else other
+    note = Note(text="已电联客户，约定月底还款。", language="zh", jurisdiction="cn",
+                author_id=author.id)
+    db.add(note)
+    db.flush()
+    return note.id
+
+
+def _import_batch_for(db: Session, user: User, other: User) -> int:
+    from assistant.qa.models import ImportBatch
+
+    batch = ImportBatch(file_name="notes.csv", format="csv", created_by_id=other.id)
+    db.add(batch)
+    db.flush()
+    return batch.id
+
+
 # placeholder name -> function(db, user under test, another collector) -> the id to put there
 PLACEHOLDERS: dict[str, Callable[[Session, User, User], int]] = {
     "case_id": _case_for,
@@ -183,6 +233,10 @@ PLACEHOLDERS: dict[str, Callable[[Session, User, User], int]] = {
     "roleplay_session_id": _roleplay_session_for,
     "run_id": _roleplay_run_for,
     "session_id": _guided_session_for,
+    "note_id": _note_for,
+    "batch_id": _import_batch_for,
+    "table": lambda db, user, other: "by_category",
+    "fmt": lambda db, user, other: "csv",
 }
 
 # Served by FastAPI or Starlette themselves, not by an area's router.
