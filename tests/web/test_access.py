@@ -226,7 +226,7 @@ def _import_batch_for(db: Session, user: User, other: User) -> int:
 
 
 # placeholder name -> function(db, user under test, another collector) -> the id to put there
-PLACEHOLDERS: dict[str, Callable[[Session, User, User], int]] = {
+PLACEHOLDERS: dict[str, Callable[[Session, User, User], int | str]] = {
     "case_id": _case_for,
     "user_id": lambda db, user, other: other.id,
     "token_id": _token_of_other,
@@ -250,7 +250,7 @@ class World:
 
     app: object
     clients: dict[Role, TestClient]
-    values: dict[Role, dict[str, int]]
+    values: dict[Role, dict[str, int | str]]
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +264,7 @@ def world(tmp_path_factory) -> Iterator[World]:
                         login_failures_per_address_per_minute=1000)
     upgrade(settings.resolved_database_url())
     engine = make_engine(settings.resolved_database_url())
-    values: dict[Role, dict[str, int]] = {}
+    values: dict[Role, dict[str, int | str]] = {}
     with Session(engine) as db:
         other = users.create_user(db, "someone-else", PASSWORD, "collector")
         for role in Role:
