@@ -86,3 +86,78 @@ def single_word_regex(pattern: list[dict[str, Any]]) -> tuple[str, re.Pattern[st
     if attr not in _WORD_ATTRS or not isinstance(value, dict) or set(value) != {"REGEX"}:
         return None
     return _WORD_ATTRS[attr], re.compile(value["REGEX"])
+
+
+# A token pattern as a chain of word conditions with distance bounds (a necessary condition,
+# checked in Python before spaCy's Matcher is called; see `chain_positions`).
+_UNBOUNDED = 1 << 30
+_REPEAT = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
+
+
+def _op_lengths(op: Any) -> tuple[int, int] | None:
+    """How many tokens a pattern token with operator `op` consumes: (fewest, most)."""
+    if op in (None, "1", "!"):
+        return 1, 1
+    if op == "?":
+        return 0, 1
+    if op == "*":
+        return 0, _UNBOUNDED
+    if op == "+":
+        return 1, _UNBOUNDED
+    match = _REPEAT.match(op) if isinstance(op, str) else None
+    if match is None:
+        return None
+    low, comma, high = match.groups()
+    if not comma:
+        return (int(low), int(low)) if low else None
+    return int(low or 0), int(high) if high else _UNBOUNDED
+
+
+_CHAIN_ATTRS = {"ORTH": "orth", "TEXT": "orth", "LOWER": "lower", "NORM": "norm"}
+
+
+def _condition(attr: str, value: Any, strings: StringStore) -> Any | None:
+    """(kind, word ids) or (kind, regex) that a token's word must satisfy, or None.
+
+    Values are compared exactly as spaCy's Matcher does (no case folding here)."""
+    kind = _CHAIN_ATTRS[attr]
+    if isinstance(value, str):
+        return kind, frozenset([strings.add(value)])
+    if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) \
+            and all(isinstance(v, str) for v in value["IN"]):
+        return kind, frozenset(strings.add(v) for v in value["IN"])
+    if isinstance(value, dict) and set(value) == {"REGEX"} and isinstance(value["REGEX"], str):
+        return kind, re.compile(value["REGEX"])
+    return None
+
+
+def pattern_chain(pattern: list[dict[str, Any]], strings: StringStore
+                  ) -> list[tuple[list[Any], int, int]] | None:
+    """The pattern's checkable tokens in order: (word conditions, least, most distance in
+    tokens from the previous checkable token's position; (0, 0) for the first).
+
+    A checkable token is one that must consume at least one token (op None, "1", "+",
+    "{n,m}" with n >= 1) and has word conditions (a literal, an IN list or a REGEX on
+    ORTH/LOWER/NORM). None when no token is checkable or an operator is not understood.
+    """
+    chain: list[tuple[list[Any], int, int]] = []
+    low = high = 0  # distance from the previous checkable token's first position
+    for token in pattern:
+        lengths = _op_lengths(token.get("OP"))
+        if lengths is None:
+            return None
+        fewest, most = lengths
+        conditions = []
+        if token.get("OP") != "!" and fewest >= 1:
+            for attr, value in token.items():
+                if attr in _CHAIN_ATTRS:
+                    condition = _condition(attr, value, strings)
+                    if condition is not None:
+                        conditions.append(condition)
+        if conditions:
+            chain.append((conditions, low if chain else 0, min(high, _UNBOUNDED) if chain
+                          else 0))
+            low, high = fewest, most
+        else:
+            low, high = low + fewest, high + most
+    return chain or None

@@ -15,14 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import NORM, ORTH
+from spacy.attrs import LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 from spacy.vocab import Vocab
 
-from assistant.compliance.anchors import pattern_requirements, rule_anchors, single_word_regex
+from assistant.compliance.anchors import (
+    pattern_chain,
+    pattern_requirements,
+    rule_anchors,
+    single_word_regex,
+)
 from assistant.compliance.contact_recognizers import ContactGrammar, build_grammar
 from assistant.compliance.lemmas import (
     install_lemma_norms,
@@ -138,6 +143,10 @@ class RuleComponent:
         # each of its required conditions (see anchors.py); it is found through its most
         # selective anchor word, so a note costs one look-up per distinct word.
         self.pattern_matchers: list[tuple[int, Matcher, list[tuple[str, frozenset[int]]]]] = []
+        # Per pattern: its word conditions in order with distance bounds (anchors.py), tested
+        # on the note's words before the Matcher runs; None: no such test.
+        self.pattern_chains: list[list[tuple[list[Any], int, int]] | None] = []
+        self._chain_regex_memo: dict[tuple[int, int], bool] = {}
         self.always_run: list[int] = []
         # Single-word REGEX patterns (profanity spellings): tested once per distinct word of
         # the vocabulary and remembered, instead of per token by the Matcher.
@@ -163,6 +172,7 @@ class RuleComponent:
                 key = len(self.pattern_matchers)
                 self.pattern_matchers.append((index, matcher,
                                               pattern_requirements(pattern, strings)))
+                self.pattern_chains.append(pattern_chain(pattern, strings))
                 gates = rule_anchors([pattern], strings, common_words)
                 if gates is None:
                     self.always_run.append(key)
@@ -171,6 +181,29 @@ class RuleComponent:
                     self.orth_gates[word].append(key)
                 for word in gates["norm"]:
                     self.norm_gates[word].append(key)
+        # Each distinct required condition (kind, word ids) gets a number; per word, the
+        # conditions it satisfies; per pattern, the numbers of its required conditions.
+        numbers: dict[tuple[str, frozenset[int]], int] = {}
+        self.required_conditions: list[frozenset[int]] = []
+        word_conditions: dict[str, dict[int, list[int]]] = {"orth": defaultdict(list),
+                                                            "norm": defaultdict(list)}
+        for _, _, required in self.pattern_matchers:
+            own = set()
+            for condition in required:
+                number = numbers.get(condition)
+                if number is None:
+                    number = numbers[condition] = len(numbers)
+                    for word in condition[1]:
+                        word_conditions[condition[0]][word].append(number)
+                own.add(number)
+            self.required_conditions.append(frozenset(own))
+        self.orth_conditions = {w: tuple(c) for w, c in word_conditions["orth"].items()}
+        self.norm_conditions = {w: tuple(c) for w, c in word_conditions["norm"].items()}
+        self.orth_condition_words = frozenset(self.orth_conditions)
+        self.norm_condition_words = frozenset(self.norm_conditions)
+        self.orth_gate_words = frozenset(self.orth_gates)
+        self.norm_gate_words = frozenset(self.norm_gates)
+        self._jurisdiction_pattern_keys: dict[str, frozenset[int]] = {}
         self.recognizer_rules: dict[str, list[int]] = defaultdict(list)
         for index, rule in enumerate(rules):
             for name in rule["recognizers"]:
@@ -202,39 +235,112 @@ class RuleComponent:
         return doc
 
     def _token_pattern_hits(self, doc: Doc, jurisdiction: str) -> list[Hit]:
-        words = doc.to_array([ORTH, NORM])
+        words = doc.to_array([ORTH, NORM, LOWER])
         present = {"orth": set(words[:, 0].tolist()), "norm": set(words[:, 1].tolist())}
         keys = set(self.always_run)
-        for orth in present["orth"]:
-            keys.update(self.orth_gates.get(orth, ()))
-        if self.norm_gates:
-            for norm in present["norm"]:
-                keys.update(self.norm_gates.get(norm, ()))
+        # Set intersections first (C speed): most words of a note gate nothing.
+        for orth in present["orth"] & self.orth_gate_words:
+            keys.update(self.orth_gates[orth])
+        for norm in present["norm"] & self.norm_gate_words:
+            keys.update(self.norm_gates[norm])
         hits = self._word_regex_hits(doc, words, jurisdiction) if self.word_regexes else []
+        if not keys:
+            return hits
+        keys &= self._pattern_keys_for(jurisdiction)
+        columns: dict[str, list[int]] = {}
+        positions: dict[int, list[int]] = {}
+        # Required word conditions the note satisfies (each condition is numbered once).
+        satisfied: set[int] = set()
+        for orth in present["orth"] & self.orth_condition_words:
+            satisfied.update(self.orth_conditions[orth])
+        for norm in present["norm"] & self.norm_condition_words:
+            satisfied.update(self.norm_conditions[norm])
+        required_conditions = self.required_conditions
         for key in keys:
-            rule, matcher, required = self.pattern_matchers[key]
-            if jurisdiction not in self.rules[rule]["jurisdictions"]:
+            if not required_conditions[key] <= satisfied:
                 continue
-            if all(not present[kind].isdisjoint(ids) for kind, ids in required):
-                hits.extend(Hit(rule, start, end) for _, start, end in matcher(doc))
+            rule, matcher, _ = self.pattern_matchers[key]
+            chain = self.pattern_chains[key]
+            if chain is not None:
+                if not columns:
+                    columns = {"orth": words[:, 0].tolist(), "norm": words[:, 1].tolist(),
+                               "lower": words[:, 2].tolist()}
+                if not self._chain_possible(chain, columns, positions):
+                    continue
+            hits.extend(Hit(rule, start, end) for _, start, end in matcher(doc))
         return hits
+
+    def _pattern_keys_for(self, jurisdiction: str) -> frozenset[int]:
+        """Token patterns whose rule applies in `jurisdiction`."""
+        keys = self._jurisdiction_pattern_keys.get(jurisdiction)
+        if keys is None:
+            keys = frozenset(key for key, (rule, _, _) in enumerate(self.pattern_matchers)
+                             if jurisdiction in self.rules[rule]["jurisdictions"])
+            self._jurisdiction_pattern_keys[jurisdiction] = keys
+        return keys
+
+    def _chain_possible(self, chain: list[tuple[list[Any], int, int]],
+                        columns: dict[str, list[int]], positions: dict[int, list[int]]
+                        ) -> bool:
+        """Whether the note has words satisfying the pattern's word conditions in order at
+        allowed distances: a necessary condition for a Matcher match, far cheaper."""
+        current: list[int] | None = None
+        for conditions, low, high in chain:
+            found: list[int] | None = None
+            for condition in conditions:
+                where = positions.get(id(condition))
+                if where is None:
+                    where = self._condition_positions(condition, columns)
+                    positions[id(condition)] = where
+                found = where if found is None else [p for p in found if p in where]
+            assert found is not None
+            if current is not None:
+                found = [q for q in found if any(low <= q - p <= high for p in current)]
+            if not found:
+                return False
+            current = found
+        return True
+
+    def _condition_positions(self, condition: tuple[str, Any], columns: dict[str, list[int]]
+                             ) -> list[int]:
+        kind, test = condition
+        column = columns[kind]
+        if isinstance(test, frozenset):
+            return [i for i, word in enumerate(column) if word in test]
+        memo = self._chain_regex_memo
+        strings = self.nlp.vocab.strings
+        where = []
+        for i, word in enumerate(column):
+            verdict = memo.get((id(test), word))
+            if verdict is None:
+                verdict = test.search(strings[word]) is not None
+                memo[(id(test), word)] = verdict
+            if verdict:
+                where.append(i)
+        return where
 
     def _word_regex_hits(self, doc: Doc, words: Any, jurisdiction: str) -> list[Hit]:
         strings = self.nlp.vocab.strings
         columns = {"orth": words[:, 0].tolist(), "norm": words[:, 1].tolist()}
         hits = []
         for kind, ids in columns.items():
-            for position, word in enumerate(ids):
+            # Each distinct word once; most notes repeat words and few words match.
+            for word in set(ids):
                 matching = self._word_regex_memo.get((kind, word))
                 if matching is None:
                     text = strings[word]
                     matching = tuple(i for i, (_, (k, regex)) in enumerate(self.word_regexes)
                                      if k == kind and regex.search(text))
                     self._word_regex_memo[(kind, word)] = matching
-                for i in matching:
-                    rule = self.word_regexes[i][0]
-                    if jurisdiction in self.rules[rule]["jurisdictions"]:
-                        hits.append(Hit(rule, position, position + 1))
+                if not matching:
+                    continue
+                for position, other in enumerate(ids):
+                    if other != word:
+                        continue
+                    for i in matching:
+                        rule = self.word_regexes[i][0]
+                        if jurisdiction in self.rules[rule]["jurisdictions"]:
+                            hits.append(Hit(rule, position, position + 1))
         return hits
 
     def _terms(self, matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
