@@ -21,6 +21,7 @@ class EventType(StrEnum):
     branch_taken = "branch_taken"
     plan_offered = "plan_offered"
     note_saved = "note_saved"
+    note_blocked_draft = "note_blocked_draft"
     ended = "ended"
 
 

@@ -90,6 +90,11 @@ def add_note(db: Session, session: GuidedSession, user: User, text: str, *, rule
     findings = check_note(text, jurisdiction=session.jurisdiction, rules_dir=rules_dir)
     critical = any(f.severity == "critical" for f in findings)
     if critical and not confirm:
+        # Stored before the collector decides: a draft that is rewritten or abandoned still
+        # shows on the timeline and in replay, so QA learns what was written.
+        _record(db, session, user, EventType.note_blocked_draft, session.current_step, text=text,
+                findings=[f.to_dict() for f in findings])
+        db.commit()
         raise NoteNeedsConfirmation(findings)
     case = db.get(Case, session.case_id)
     qa_note_id = _hand_to_qa(db, text, user, case, session, rules_dir)

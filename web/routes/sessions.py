@@ -19,6 +19,7 @@ from assistant.guidance.engine import ContactBlocked, Paths, WarningsNotAcknowle
 from assistant.guidance.models import GuidedSession, SessionStatus
 from assistant.models import Case, Role, User
 from web.deps import CollectorUser, CurrentUser, DbSession, SettingsDep
+from web.i18n import gettext_ as _
 from web.templating import render
 
 router = APIRouter()
@@ -108,12 +109,26 @@ def _step_response(request: Request, db, session: GuidedSession, settings,
     return RedirectResponse(f"/sessions/{session.id}", status_code=303)
 
 
+def _ended_response(request: Request, session: GuidedSession) -> Response:
+    """A change sent to a session that has already ended (Back button, second tab, double
+    click): say so and point to the timeline instead of an error page."""
+    if _is_htmx(request):
+        return render(request, "sessions/_ended.html", {"session": session})
+    return render(request, "sessions/ended.html", {"session": session}, status_code=409)
+
+
+def _ended(session: GuidedSession) -> bool:
+    return session.status != SessionStatus.active
+
+
 @router.post("/sessions/{session_id}/advance", include_in_schema=False)
 def advance_from_page(session_id: int, request: Request, db: DbSession, user: CollectorUser,
                       settings: SettingsDep, response: Annotated[str, Form()],
                       checked: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI form default
                       offer_index: Annotated[int | None, Form()] = None):
     session = engine.session_for_user(db, session_id, user)
+    if _ended(session):
+        return _ended_response(request, session)
     try:
         engine.advance(db, session, user, response, paths=_paths(settings), checked=checked,
                        offer_index=offer_index)
@@ -128,6 +143,8 @@ def affordability_from_page(session_id: int, request: Request, db: DbSession,
                             user: CollectorUser, settings: SettingsDep,
                             amount: Annotated[str, Form()]):
     session = engine.session_for_user(db, session_id, user)
+    if _ended(session):
+        return _ended_response(request, session)
     try:
         engine.set_affordability(db, session, user, amount, paths=_paths(settings))
     except InvalidInput as exc:
@@ -141,6 +158,8 @@ def check_note_partial(session_id: int, request: Request, db: DbSession, user: C
                        settings: SettingsDep, text: Annotated[str, Form()] = ""):
     """Live check while typing: highlights and rewrite suggestions, nothing stored."""
     session = engine.session_for_user(db, session_id, user)
+    if _ended(session):
+        return _ended_response(request, session)
     findings = notes.check_note(text, jurisdiction=session.jurisdiction,
                                 rules_dir=settings.rules_dir) if text.strip() else []
     return render(request, "sessions/_note_check.html",
@@ -153,6 +172,11 @@ def save_note_from_page(session_id: int, request: Request, db: DbSession, user: 
                         settings: SettingsDep, text: Annotated[str, Form()],
                         confirm: Annotated[bool, Form()] = False):
     session = engine.session_for_user(db, session_id, user)
+    if _ended(session):
+        return _ended_response(request, session)
+    if not text.strip():
+        return render(request, "sessions/_note_saved.html",
+                      {"session": session, "note_error": _("Write the note before saving it.")})
     try:
         event, findings = notes.add_note(db, session, user, text, rules_dir=settings.rules_dir,
                                          confirm=confirm)
@@ -167,14 +191,46 @@ def save_note_from_page(session_id: int, request: Request, db: DbSession, user: 
                    "event": event, "needs_confirmation": False})
 
 
+def _end_error(message: str) -> str:
+    """The engine's field-prefixed message as a sentence for the end form."""
+    field = message.split(":", 1)[0]
+    if field == "amount":
+        if "above 0" in message:
+            return _("Enter the amount promised; it must be more than 0.")
+        return _("Enter the amount promised, as a number such as 250.00.")
+    if field == "pay_date":
+        if "past" in message:
+            return _("The promised date cannot be in the past.")
+        return _("Enter the date the borrower promised to pay.")
+    if field == "outcome":
+        return _("Choose an outcome.")
+    return message
+
+
 @router.post("/sessions/{session_id}/end", include_in_schema=False)
-def end_from_page(session_id: int, db: DbSession, user: CollectorUser,
-                  outcome: Annotated[str, Form()], amount: Annotated[str, Form()] = "",
+def end_from_page(session_id: int, request: Request, db: DbSession, user: CollectorUser,
+                  settings: SettingsDep, outcome: Annotated[str, Form()] = "",
+                  amount: Annotated[str, Form()] = "",
                   pay_date: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = ""):
     session = engine.session_for_user(db, session_id, user)
-    engine.end_session(db, session, user, outcome, amount=amount or None,
-                       pay_date=pay_date or None, comment=comment)
-    return RedirectResponse(f"/sessions/{session.id}/timeline", status_code=303)
+    if _ended(session):
+        return _ended_response(request, session)
+    try:
+        engine.end_session(db, session, user, outcome, amount=amount or None,
+                           pay_date=pay_date or None, comment=comment)
+    except InvalidInput as exc:
+        db.rollback()
+        context = _console_context(db, session, settings) | {
+            "end_error": _end_error(str(exc)),
+            "end_form": {"outcome": outcome, "amount": amount, "pay_date": pay_date,
+                         "comment": comment}}
+        if _is_htmx(request):  # 200: HTMX swaps only successful answers
+            return render(request, "sessions/_step.html", context)
+        return render(request, "sessions/console.html", context, status_code=422)
+    timeline = f"/sessions/{session.id}/timeline"
+    if _is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": timeline})
+    return RedirectResponse(timeline, status_code=303)
 
 
 @router.get("/sessions/{session_id}/timeline", include_in_schema=False)
