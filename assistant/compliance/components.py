@@ -125,6 +125,18 @@ class RuleComponent:
                             (index, seq_index, group_index))
             self.unless.append([self._window(c) for c in rule["unless"]])
             self.requires.append([self._window(c) for c in rule["requires"]])
+        # Per sequence: its groups as term sets, and the group whose terms occur in the
+        # fewest sequences (a proxy for the least common group in notes: words such as
+        # 客户 or 还款 are in many sequences).
+        self.sequence_groups: list[tuple[frozenset[int], ...]] = []
+        self.sequence_trigger_group: list[int] = []
+        for rule_index, seq_index, _ in self.sequences:
+            groups = tuple(frozenset(self.term_ids[t] for t in group)
+                           for group in rules[rule_index]["sequences"][seq_index]["all"])
+            self.sequence_groups.append(groups)
+            weights = [sum(len(self.sequence_terms[t]) for t in group) for group in groups]
+            # A sequence without groups never matches (no term can complete it): -1.
+            self.sequence_trigger_group.append(weights.index(min(weights)) if weights else -1)
         # Two matchers: triggers (rule phrases, sequence terms) run on every note; cues only
         # on the few notes that have a candidate. Single-character cues such as `未` match
         # in most Chinese notes, and walking their matches cost more than the matching.
@@ -359,40 +371,37 @@ class RuleComponent:
 
     def _phrase_hits(self, doc: Doc, term_hits: list[tuple[int, int, int]],
                      jurisdiction: str) -> list[Hit]:
-        phrase_map, sequence_map = self._maps_for(jurisdiction)
+        phrase_map, triggers = self._maps_for(jurisdiction)
         hits: list[Hit] = []
-        seen: dict[int, int] = {}  # sequence key -> bitmask of groups seen
+        present = set()
         for term, start, end in term_hits:
+            present.add(term)
             rules = phrase_map.get(term)
             if rules:
                 hits.extend(Hit(rule, start, end) for rule in rules)
-            for key, bit in sequence_map.get(term, ()):
-                seen[key] = seen.get(key, 0) | bit
-        for key, mask in seen.items():
-            rule, seq, groups = self.sequences[key]
-            if mask != (1 << groups) - 1:
+        # A sequence is considered only when a term of its least common group occurs (few
+        # do), then only when every group has a term in the note (set checks), and only
+        # then are positions and windows looked at.
+        candidates: set[int] = set()
+        for term in present & triggers.keys():
+            candidates.update(triggers[term])
+        for key in candidates:
+            groups = self.sequence_groups[key]
+            if any(present.isdisjoint(group) for group in groups):
                 continue
+            rule, seq, count = self.sequences[key]
+            found = {index: [(start, end) for term, start, end in term_hits if term in group]
+                     for index, group in enumerate(groups)}
             sequence = self.rules[rule]["sequences"][seq]
-            found = self._group_positions(term_hits, key, groups, sequence_map)
             hits.extend(Hit(rule, start, end) for start, end in
-                        _chains(found, groups, sequence["max_gap"],
+                        _chains(found, count, sequence["max_gap"],
                                 _boundaries(doc, clause=False)))
         return hits
 
-    @staticmethod
-    def _group_positions(term_hits: list[tuple[int, int, int]], key: int, groups: int,
-                         sequence_map: dict[int, tuple[tuple[int, int], ...]]
-                         ) -> dict[int, list[tuple[int, int]]]:
-        found: dict[int, list[tuple[int, int]]] = {group: [] for group in range(groups)}
-        for term, start, end in term_hits:
-            for other_key, bit in sequence_map.get(term, ()):
-                if other_key == key:
-                    found[bit.bit_length() - 1].append((start, end))
-        return found
-
     def _maps_for(self, jurisdiction: str) -> tuple[dict[int, tuple[int, ...]],
-                                                    dict[int, tuple[tuple[int, int], ...]]]:
-        """term -> rules, and term -> (sequence key, group bit), for one jurisdiction."""
+                                                    dict[int, tuple[int, ...]]]:
+        """term -> rules of its phrases, and term -> sequences it triggers (a term of the
+        sequence's least common group), for one jurisdiction."""
         maps = self._jurisdiction_maps.get(jurisdiction)
         if maps is None:
             def applies(rule: int) -> bool:
@@ -400,11 +409,13 @@ class RuleComponent:
 
             phrase_map = {term: tuple(r for r in rules if applies(r))
                           for term, rules in self.phrase_rules.items()}
-            sequence_map = {term: tuple((self.sequence_keys[(r, s)], 1 << g)
-                                        for r, s, g in entries if applies(r))
-                            for term, entries in self.sequence_terms.items()}
+            triggers: dict[int, list[int]] = defaultdict(list)
+            for key, (rule, _, _) in enumerate(self.sequences):
+                if applies(rule) and self.sequence_trigger_group[key] >= 0:
+                    for term in self.sequence_groups[key][self.sequence_trigger_group[key]]:
+                        triggers[term].append(key)
             maps = ({t: r for t, r in phrase_map.items() if r},
-                    {t: e for t, e in sequence_map.items() if e})
+                    {t: tuple(keys) for t, keys in triggers.items()})
             self._jurisdiction_maps[jurisdiction] = maps
         return maps
 
