@@ -69,6 +69,9 @@ def optional_user(request: Request, db: DbSession) -> User | None:
             or request.session.get("password_stamp") != users.password_stamp(user)):
         request.session.pop("user_id", None)
         return None
+    # Detached, so that a rollback in the route cannot expire it: the error page drawn after
+    # a failed request still needs the user's name and role for the layout.
+    db.expunge(user)
     request.state.user = user
     return user
 

@@ -1,0 +1,22 @@
+"""Error pages keep the layout (user name, role, navigation) even after a rolled-back request."""
+
+from fastapi.testclient import TestClient
+
+from assistant.errors import InvalidInput
+from tests.conftest import login
+from web.deps import CurrentUser, DbSession
+
+
+def test_error_after_a_rollback_renders_the_friendly_page(app, make_user):
+    def fails_after_rollback(db: DbSession, user: CurrentUser):
+        db.rollback()  # what a route does when a write fails half-way
+        raise InvalidInput("amount: must be positive")
+
+    app.add_api_route("/test-only/rollback-then-fail", fails_after_rollback, methods=["GET"])
+    user = make_user("collector", display_name="回滚测试员")
+    with TestClient(app) as client:
+        login(client, user.username)
+        response = client.get("/test-only/rollback-then-fail")
+    assert response.status_code == 422
+    assert "amount: must be positive" in response.text
+    assert "回滚测试员" in response.text  # the layout could still read the signed-in user
