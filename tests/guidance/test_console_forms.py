@@ -92,3 +92,20 @@ def test_blocked_draft_is_recorded_and_a_recheck_clears_the_stale_warning(sessio
     assert 'id="note-result"' in recheck.text and 'hx-swap-oob="true"' in recheck.text
     timeline = client.get(f"{url}/timeline")
     assert 'data-type="note_blocked_draft"' in timeline.text and "再不还就让你坐牢" in timeline.text
+
+
+def test_affordability_out_of_range_is_an_inline_sentence_keeping_the_input(client_as, collector,
+                                                                           make_case):
+    case = make_case(collector, timezone=midday_zone(), jurisdiction="cn", language="zh")
+    client = client_as(user=collector)
+    url = client.post(f"/cases/{case.id}/sessions", data={"channel": "call"},
+                      follow_redirects=False).headers["location"]
+    for response in ("borrower", "verified", "continue", "listens", "can_pay"):
+        step = client.post(f"{url}/advance", data={"response": response}, headers=HTMX)
+    assert 'class="row-form affordability"' in step.text
+    answer = client.post(f"{url}/affordability", data={"amount": "999999999"}, headers=HTMX)
+    assert answer.status_code == 200
+    assert "Enter an amount between 0 and 100,000,000." in answer.text
+    assert "affordable:" not in answer.text and 'value="999999999"' in answer.text
+    page = client.post(f"{url}/affordability", data={"amount": "abc"})
+    assert page.status_code == 422 and "Enter the monthly amount as a number" in page.text

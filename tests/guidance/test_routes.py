@@ -188,5 +188,8 @@ def test_console_explains_an_unticked_checklist_on_the_step(client_as, collector
                                                "checked": ["checklist.two_staff"]},
                        headers={"HX-Request": "true"})
     assert step.status_code == 200
-    assert 'class="notice danger step-error"' in step.text and "checklist.safety" in step.text
+    assert 'class="notice danger step-error"' in step.text
+    # A sentence in the UI language, not the engine's ids.
+    assert ("Tick every item on the checklist" in step.text or "请先勾选清单中的每一项" in step.text)
+    assert "missing checklist." not in step.text
     assert 'data-step="checklist"' in step.text

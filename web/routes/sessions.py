@@ -98,14 +98,15 @@ def console(session_id: int, request: Request, db: DbSession, user: CurrentUser,
 
 
 def _step_response(request: Request, db, session: GuidedSession, settings,
-                   error: str = "") -> Response:
+                   error: str = "", **extra: Any) -> Response:
     if _is_htmx(request):
         # 200 even with an error: HTMX swaps only successful answers, and the collector must
         # see on the step itself why it did not move on.
-        context = _console_context(db, session, settings) | {"error": error}
+        context = _console_context(db, session, settings) | {"error": error} | extra
         return render(request, "sessions/_step.html", context)
     if error:
-        raise InvalidInput(error)
+        context = _console_context(db, session, settings) | {"error": error} | extra
+        return render(request, "sessions/console.html", context, status_code=422)
     return RedirectResponse(f"/sessions/{session.id}", status_code=303)
 
 
@@ -121,6 +122,18 @@ def _ended(session: GuidedSession) -> bool:
     return session.status != SessionStatus.active
 
 
+def _advance_error(message: str) -> str:
+    """The engine's field-prefixed message as a sentence for the step."""
+    field = message.split(":", 1)[0]
+    if field == "checklist":
+        return _("Tick every item on the checklist before you go on.")
+    if field == "offer":
+        return _("Choose one of the offers first.")
+    if field == "response":
+        return _("That answer is not available at this step. Reload the page and try again.")
+    return message
+
+
 @router.post("/sessions/{session_id}/advance", include_in_schema=False)
 def advance_from_page(session_id: int, request: Request, db: DbSession, user: CollectorUser,
                       settings: SettingsDep, response: Annotated[str, Form()],
@@ -134,7 +147,7 @@ def advance_from_page(session_id: int, request: Request, db: DbSession, user: Co
                        offer_index=offer_index)
     except InvalidInput as exc:  # shown on the step itself (e.g. an unticked checklist item)
         db.rollback()
-        return _step_response(request, db, session, settings, error=str(exc))
+        return _step_response(request, db, session, settings, error=_advance_error(str(exc)))
     return _step_response(request, db, session, settings)
 
 
@@ -149,7 +162,10 @@ def affordability_from_page(session_id: int, request: Request, db: DbSession,
         engine.set_affordability(db, session, user, amount, paths=_paths(settings))
     except InvalidInput as exc:
         db.rollback()
-        return _step_response(request, db, session, settings, error=str(exc))
+        message = (_("Enter an amount between 0 and 100,000,000.") if "between" in str(exc)
+                   else _("Enter the monthly amount as a number, such as 300."))
+        return _step_response(request, db, session, settings, error=message,
+                              affordable_input=amount)
     return _step_response(request, db, session, settings)
 
 
