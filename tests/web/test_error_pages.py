@@ -20,3 +20,18 @@ def test_error_after_a_rollback_renders_the_friendly_page(app, make_user):
     assert response.status_code == 422
     assert "amount: must be positive" in response.text
     assert "回滚测试员" in response.text  # the layout could still read the signed-in user
+
+
+def test_language_switch_on_a_page_answering_a_form_goes_back_to_the_form_page(client_as):
+    client = client_as("admin")
+    response = client.post("/locale", data={"locale": "en",
+                                            "next": "http://testserver/admin/users/1?tab=tokens"},
+                           follow_redirects=False)
+    assert response.headers["location"] == "/admin/users/1?tab=tokens"
+
+
+def test_language_switch_never_redirects_to_another_site(client_as):
+    client = client_as("admin")
+    response = client.post("/locale", data={"locale": "en", "next": "http://evil.example/x"},
+                           follow_redirects=False)
+    assert response.headers["location"] == "/"

@@ -17,8 +17,11 @@ from web.templating import render
 router = APIRouter()
 
 
-def _safe_next(target: str | None) -> str:
-    # Only local paths, so the login form cannot be used to redirect elsewhere.
+def _safe_next(target: str | None, request: Request | None = None) -> str:
+    # Only local paths, so the login form cannot be used to redirect elsewhere. A full URL is
+    # accepted only when it points at this very site (a Referer header, say).
+    if target and request is not None and target.startswith(str(request.base_url)):
+        target = "/" + target[len(str(request.base_url)):]
     if target and target.startswith("/") and not target.startswith("//"):
         return target
     return "/"
@@ -92,7 +95,7 @@ def switch_locale(request: Request, db: DbSession, locale: Annotated[str, Form()
         user.locale = locale
         db.add(user)
         db.commit()
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(_safe_next(next, request), status_code=303)
 
 
 @router.get("/api/me", response_model=UserOut, tags=["users"],
