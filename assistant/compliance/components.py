@@ -220,6 +220,7 @@ class RuleComponent:
         for index, rule in enumerate(rules):
             for name in rule["recognizers"]:
                 self.recognizer_rules[name].append(index)
+        self._recognizer_setups: dict[str, tuple[RecognizerContext, list[Any]]] = {}
         self.grammar: ContactGrammar = build_grammar(self.spec.get("terms") or {}, lang)
 
     def _term(self, phrase: str) -> int:
@@ -424,13 +425,21 @@ class RuleComponent:
             return []
         text = doc.user_data.get(TEXT_KEY) or doc.text
         has_digit = _DIGIT.search(text) is not None
-        context = RecognizerContext(self.nlp.lang, jurisdiction,
-                                    self.spec["policies"].get(jurisdiction, {}), self.grammar)
+        setup = self._recognizer_setups.get(jurisdiction)
+        if setup is None:
+            # Built once per jurisdiction: the context and each recogniser's active rules.
+            context = RecognizerContext(self.nlp.lang, jurisdiction,
+                                        self.spec["policies"].get(jurisdiction, {}),
+                                        self.grammar)
+            active_rules = [(RECOGNIZERS[name], tuple(
+                r for r in rules if jurisdiction in self.rules[r]["jurisdictions"]))
+                for name, rules in self.recognizer_rules.items()]
+            setup = (context, [(rec, active) for rec, active in active_rules if active])
+            self._recognizer_setups[jurisdiction] = setup
+        context, recognizers = setup
         hits = []
-        for name, rules in self.recognizer_rules.items():
-            recognizer = RECOGNIZERS[name]
-            active = [r for r in rules if jurisdiction in self.rules[r]["jurisdictions"]]
-            if not active or (recognizer.needs_digits and not has_digit):
+        for recognizer, active in recognizers:
+            if recognizer.needs_digits and not has_digit:
                 continue
             for start_char, end_char in recognizer.find(text, context):
                 span = doc.char_span(start_char, end_char, alignment_mode="expand")
