@@ -213,6 +213,7 @@ class RuleComponent:
         self.norm_conditions = {w: tuple(c) for w, c in word_conditions["norm"].items()}
         self.orth_condition_words = frozenset(self.orth_conditions)
         self.norm_condition_words = frozenset(self.norm_conditions)
+        self.word_regex_kinds = frozenset(kind for _, (kind, _) in self.word_regexes)
         self.orth_gate_words = frozenset(self.orth_gates)
         self.norm_gate_words = frozenset(self.norm_gates)
         self._jurisdiction_pattern_keys: dict[str, frozenset[int]] = {}
@@ -256,7 +257,8 @@ class RuleComponent:
             keys.update(self.orth_gates[orth])
         for norm in present["norm"] & self.norm_gate_words:
             keys.update(self.norm_gates[norm])
-        hits = self._word_regex_hits(doc, words, jurisdiction) if self.word_regexes else []
+        hits = (self._word_regex_hits(doc, words, jurisdiction, present) if self.word_regexes
+                else [])
         if not keys:
             return hits
         keys &= self._pattern_keys_for(jurisdiction)
@@ -332,13 +334,16 @@ class RuleComponent:
                 where.append(i)
         return where
 
-    def _word_regex_hits(self, doc: Doc, words: Any, jurisdiction: str) -> list[Hit]:
+    def _word_regex_hits(self, doc: Doc, words: Any, jurisdiction: str,
+                         present: dict[str, set[int]]) -> list[Hit]:
         strings = self.nlp.vocab.strings
-        columns = {"orth": words[:, 0].tolist(), "norm": words[:, 1].tolist()}
         hits = []
-        for kind, ids in columns.items():
+        for kind, column in (("orth", 0), ("norm", 1)):
+            if kind not in self.word_regex_kinds:
+                continue
+            ids = words[:, column].tolist()
             # Each distinct word once; most notes repeat words and few words match.
-            for word in set(ids):
+            for word in present[kind]:
                 matching = self._word_regex_memo.get((kind, word))
                 if matching is None:
                     text = strings[word]
