@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
@@ -105,12 +106,48 @@ def review_queue(request: Request, db: DbSession, user: QaUser, settings: Settin
                  severity: str = "", date_from: date | None = None,
                  date_to: date | None = None, status: str = "open", page: int = 1):
     filters = _filters(team, collector, category, severity, date_from, date_to, status, page)
+    return _queue_page(request, db, user, settings, filters)
+
+
+def _queue_page(request: Request, db: Session, user, settings, filters: queue.QueueFilters,
+                status_code: int = 200, **extra):
     rows, total = queue.page(db, user, filters, settings.timezone)
     return render(request, "qa/queue.html", {
         "rows": rows, "total": total, "filters": filters, "page_size": queue.PAGE_SIZE,
         "highlighted": {r.note.id: highlight(r.note.text, r.findings) for r in rows},
         "teams": queue.teams(db), "collectors": queue.collectors(db),
-        "categories": CATEGORIES, "severities": SEVERITIES, "statuses": queue.STATUSES})
+        "categories": CATEGORIES, "severities": SEVERITIES, "statuses": queue.STATUSES,
+        "bulk_error": "", "bulk": {}} | extra, status_code=status_code)
+
+
+def _filters_from_next(target: str) -> queue.QueueFilters:
+    """The queue filters carried in a form's `next` (/qa?team=1&status=open)."""
+    query = parse_qs(urlsplit(target).query)
+
+    def one(name: str, cast=str, default=None):
+        try:
+            return cast(query[name][0]) if query.get(name) and query[name][0] else default
+        except ValueError:
+            return default
+
+    return _filters(one("team", int), one("collector", int), one("category", str, ""),
+                    one("severity", str, ""), one("date_from", date.fromisoformat),
+                    one("date_to", date.fromisoformat), one("status", str, "open"),
+                    one("page", int, 1))
+
+
+def _decision_error(message: str) -> str:
+    """The review library's field-prefixed message as a sentence for the reviewer."""
+    field = message.split(":", 1)[0]
+    if field == "comment" and "escalate" in message:
+        return _("Escalating needs a comment: say why, for whoever picks it up.")
+    if field == "comment":
+        return _("The comment is too long; keep it under 4,000 characters.")
+    if field == "findings":
+        return _("Select at least one finding first.")
+    if field == "decision":
+        return _("Choose confirm, dismiss or escalate.")
+    return message
 
 
 @router.get("/qa/notes/{note_id}")
@@ -128,20 +165,40 @@ def decide_on_note(note_id: int, request: Request, db: DbSession, user: QaUser,
                    comment: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
     note = queue.get_note(db, note_id, user)
     ids = _findings_of_note(db, note, finding_ids)
-    review.decide(db, user, ids, decision, comment)
-    if request.headers.get("hx-request"):
+    error = ""
+    try:
+        review.decide(db, user, ids, decision, comment)
+    except InvalidInput as exc:
+        db.rollback()
+        error = _decision_error(str(exc))
+    htmx = bool(request.headers.get("hx-request"))
+    if htmx or error:
         row = queue.rows_for(db, [note])[0]
-        return render(request, "qa/_note_card.html", {
-            "row": row, "highlighted": {note.id: highlight(note.text, row.findings)},
-            "can_review": True, "next": next})
+        context = {"row": row, "highlighted": {note.id: highlight(note.text, row.findings)},
+                   "can_review": True, "next": next, "decide_error": error,
+                   "comment": comment}
+        if htmx:  # 200 even with an error: HTMX swaps only successful answers
+            return render(request, "qa/_note_card.html", context)
+        return render(request, "qa/note.html", context | {
+            "note": note, "highlighted": highlight(note.text, row.findings),
+            "history": queue.history(db, note)}, status_code=422)
     return RedirectResponse(_local(next) or f"/qa/notes/{note_id}", status_code=303)
 
 
 @router.post("/qa/decisions")
-def bulk_decide(db: DbSession, user: QaUser, decision: Annotated[str, Form()],
+def bulk_decide(request: Request, db: DbSession, user: QaUser, settings: SettingsDep,
+                decision: Annotated[str, Form()],
                 finding_ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI form default
                 comment: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
-    review.decide(db, user, finding_ids, decision, comment)
+    try:
+        review.decide(db, user, finding_ids, decision, comment)
+    except InvalidInput as exc:
+        db.rollback()
+        # The queue again, with the message on the bulk form and the selection kept.
+        return _queue_page(request, db, user, settings, _filters_from_next(next),
+                           status_code=422, bulk_error=_decision_error(str(exc)),
+                           bulk={"comment": comment, "decision": decision,
+                                 "selected": set(finding_ids), "next": next})
     return RedirectResponse(_local(next) or "/qa", status_code=303)
 
 

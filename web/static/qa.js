@@ -24,6 +24,8 @@
     const comment = note.querySelector('input[name="comment"]');
     if (key === "e" && comment && !comment.value.trim()) {
       comment.focus();  // escalating needs a reason; the reviewer types it, then Enter
+      const hint = note.querySelector(".qa-escalate-hint");
+      if (hint) hint.hidden = false;  // say why nothing happened yet
       comment.dataset.pending = "escalated";
       return;
     }
