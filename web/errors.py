@@ -26,7 +26,22 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, detail: str) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": detail}, status_code=status)
+    _identify_user(request)
     return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
+
+
+def _identify_user(request: Request) -> None:
+    """Find the signed-in user for the layout when no route ran (an unknown URL, say)."""
+    if getattr(request.state, "user", None) is not None or "session" not in request.scope:
+        return
+    if request.session.get("user_id") is None:
+        return
+    from sqlmodel import Session
+
+    from web.deps import optional_user
+
+    with Session(request.app.state.engine) as db:
+        optional_user(request, db)
 
 
 def install(app: FastAPI) -> None:

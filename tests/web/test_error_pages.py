@@ -35,3 +35,11 @@ def test_language_switch_never_redirects_to_another_site(client_as):
     response = client.post("/locale", data={"locale": "en", "next": "http://evil.example/x"},
                            follow_redirects=False)
     assert response.headers["location"] == "/"
+
+
+def test_unknown_url_shows_the_404_page_with_the_navigation(client_as, make_user):
+    user = make_user("collector", display_name="导航测试员")
+    client = client_as(user=user)
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "导航测试员" in response.text and 'href="/cases"' in response.text
