@@ -54,3 +54,27 @@ def test_bulk_escalate_without_comment_keeps_the_queue_and_selection(client_as, 
 
 
 
+
+
+def test_upload_of_a_wrong_file_type_is_inline_without_cli_hints(client_as, make_user):
+    qa = client_as(user=make_user("qa", locale="en"))
+    answer = qa.post("/qa/import", files={"file": ("notes.png", b"\x89PNG....", "image/png")})
+    assert answer.status_code == 422 and 'class="notice danger upload-error"' in answer.text
+    assert "--format" not in answer.text and "notes.png" in answer.text
+    assert 'action="/qa/import"' in answer.text  # the upload form is right there
+
+
+def test_empty_csv_is_inline_in_chinese(client_as, make_user):
+    qa = client_as(user=make_user("qa", locale="zh_CN"))
+    answer = qa.post("/qa/import", files={"file": ("empty.csv", b"", "text/csv")})
+    assert answer.status_code == 422 and "upload-error" in answer.text
+    assert "文件是空的" in answer.text and "the file is empty" not in answer.text
+
+
+def test_my_note_without_text_is_inline_keeping_the_other_fields(client_as, make_user):
+    collector = client_as(user=make_user("collector", locale="en"))
+    answer = collector.post("/qa/my-notes", data={"text": "", "channel": "visit",
+                                                  "contact_time": "2026-11-20T10:30"})
+    assert answer.status_code == 422 and 'class="notice danger note-error"' in answer.text
+    assert "Field required" not in answer.text and "Write the note before saving it." in answer.text
+    assert 'value="visit" selected' in answer.text and 'value="2026-11-20T10:30"' in answer.text

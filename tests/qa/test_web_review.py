@@ -110,4 +110,5 @@ def test_web_upload_over_the_limit_is_refused_clearly(client_as, settings, app):
     app.state.settings.max_upload_bytes = 1024
     response = client_as("qa").post("/qa/import", files={"file": ("big.csv", b"x" * 5000)})
     assert response.status_code == 422
-    assert "the upload limit is" in response.text
+    assert "upload limit of 1 KB" in response.text or "上传大小限制（1 KB）" in response.text
+    assert "upload-error" in response.text  # said on the upload form itself

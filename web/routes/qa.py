@@ -219,6 +219,11 @@ def _local(target: str) -> str:
 
 @router.get("/qa/my-notes")
 def my_notes(request: Request, db: DbSession, user: CollectorUser, page: int = 1):
+    return _my_notes_page(request, db, user, page)
+
+
+def _my_notes_page(request: Request, db: Session, user, page: int = 1, status_code: int = 200,
+                   **extra):
     query = queue.visible_notes(user).order_by(Note.created_at.desc(), Note.id.desc())
     notes = list(db.exec(query.offset((max(1, page) - 1) * queue.PAGE_SIZE)
                          .limit(queue.PAGE_SIZE)))
@@ -226,18 +231,44 @@ def my_notes(request: Request, db: DbSession, user: CollectorUser, page: int = 1
     return render(request, "qa/my_notes.html", {
         "rows": rows, "page": max(1, page), "page_size": queue.PAGE_SIZE,
         "highlighted": {r.note.id: highlight(r.note.text, r.findings) for r in rows},
-        "cases": cases.list_for_user(db, user), "channels": [c.value for c in Channel]})
+        "cases": cases.list_for_user(db, user), "channels": [c.value for c in Channel]} | extra,
+        status_code=status_code)
 
 
 @router.post("/qa/my-notes")
 def add_my_note(request: Request, db: DbSession, user: CollectorUser, settings: SettingsDep,
-                text: Annotated[str, Form()], case_id: Annotated[str, Form()] = "",
+                text: Annotated[str, Form()] = "", case_id: Annotated[str, Form()] = "",
                 channel: Annotated[str, Form()] = Channel.call.value,
                 contact_time: Annotated[str, Form()] = ""):
-    case = cases.get_for_user(db, int(case_id), user) if case_id.strip() else None
-    when = _form_time(contact_time, settings.timezone)
-    note, _findings = intake.save_note(db, text=text, author=user, case=case, channel=channel,
-                                       contact_time=when, rules_dir=settings.rules_dir)
+    case = cases.get_for_user(db, int(case_id), user) if case_id.strip().isdigit() else None
+    form = {"text": text, "case_id": case_id, "channel": channel, "contact_time": contact_time}
+    error = ""
+    when = None
+    if not text.strip():
+        error = _("Write the note before saving it.")
+    else:
+        try:
+            when = _form_time(contact_time, settings.timezone)
+        except InvalidInput:
+            error = _("The contact time is not a date and time we can read.")
+    if not error:
+        try:
+            note, _findings = intake.save_note(db, text=text, author=user, case=case,
+                                               channel=channel, contact_time=when,
+                                               rules_dir=settings.rules_dir)
+        except InvalidInput as exc:
+            db.rollback()
+            error = (_("The note is too long; keep it under 20,000 characters.")
+                     if "long" in str(exc) or "characters" in str(exc)
+                     else _("The note could not be saved: check the fields and try again."))
+    if error:
+        if case is not None and request.headers.get("referer", "").endswith(
+                f"/qa/cases/{case.id}/note"):
+            return render(request, "qa/case_note.html", {
+                "case": case, "channels": [c.value for c in Channel], "note_error": error,
+                "note_form": form}, status_code=422)
+        return _my_notes_page(request, db, user, status_code=422, note_error=error,
+                              note_form=form)
     return RedirectResponse(f"/qa/notes/{note.id}", status_code=303)
 
 
@@ -265,10 +296,37 @@ def import_form(request: Request, db: DbSession, user: QaUser):
 @router.post("/qa/import")
 async def import_upload(request: Request, db: DbSession, user: QaUser, settings: SettingsDep,
                         file: Annotated[UploadFile, File()]):
-    data = await _read_limited(file, settings.max_upload_bytes)
-    batch = importer.store_upload(db, settings.var_dir, file.filename or "upload", data,
-                                  actor=user, max_bytes=settings.max_upload_bytes)
+    name = file.filename or "upload"
+    try:
+        data = await _read_limited(file, settings.max_upload_bytes)
+        batch = importer.store_upload(db, settings.var_dir, name, data,
+                                      actor=user, max_bytes=settings.max_upload_bytes)
+    except InvalidInput as exc:
+        db.rollback()
+        message = str(exc)
+        if "unknown file type" in message or "format" in message:
+            error = _("“%(name)s” is not a file we can import. Choose a CSV, XLSX or JSONL "
+                      "file.") % {"name": name}
+        elif "is empty" in message:
+            error = _("“%(name)s” is empty. Choose a file that has notes in it.") % {"name": name}
+        elif "limit" in message:
+            error = _("“%(name)s” is larger than the upload limit of %(limit)s. Split it "
+                      "into smaller files.") % {
+                "name": name, "limit": _size(settings.max_upload_bytes)}
+        else:
+            error = _("“%(name)s” could not be uploaded. Check the file and try again.") % {
+                "name": name}
+        batches = list(db.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)))
+        return render(request, "qa/import.html", {"batches": batches, "upload_error": error},
+                      status_code=422)
     return RedirectResponse(f"/qa/import/{batch.id}", status_code=303)
+
+
+def _size(size: int) -> str:
+    """A byte count as people read it: 512 KB, 20.0 MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 async def _read_limited(file: UploadFile, limit: int) -> bytes:
