@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.guidance.helpers import midday_zone
@@ -109,3 +111,14 @@ def test_affordability_out_of_range_is_an_inline_sentence_keeping_the_input(clie
     assert "affordable:" not in answer.text and 'value="999999999"' in answer.text
     page = client.post(f"{url}/affordability", data={"amount": "abc"})
     assert page.status_code == 422 and "Enter the monthly amount as a number" in page.text
+
+
+def test_timeline_times_are_in_the_staff_zone_with_the_borrowers_time_labelled(session_url,
+                                                                               settings):
+    client, url = session_url
+    page = client.get(f"{url}/timeline").text
+    zone = settings.timezone
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d \(" + re.escape(zone) + r"\)", page)
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(" + re.escape(zone) + r"\)", page)
+    assert re.search(r"\d\d:\d\d \(Etc/GMT[+-]?\d*\)", page)  # the borrower's own zone
+    assert " UTC</dd>" not in page

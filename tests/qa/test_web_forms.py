@@ -78,3 +78,9 @@ def test_my_note_without_text_is_inline_keeping_the_other_fields(client_as, make
     assert answer.status_code == 422 and 'class="notice danger note-error"' in answer.text
     assert "Field required" not in answer.text and "Write the note before saving it." in answer.text
     assert 'value="visit" selected' in answer.text and 'value="2026-11-20T10:30"' in answer.text
+
+
+def test_queue_times_carry_their_zone_label(client_as, db, make_user, settings):
+    _notes(db, make_user)
+    page = client_as("qa").get("/qa").text
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d \(" + re.escape(settings.timezone) + r"\)", page)

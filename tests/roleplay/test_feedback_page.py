@@ -26,3 +26,17 @@ def test_english_feedback_reads_severity_dot_turn(client_as, make_user):
     text = _violation_feedback(client_as, make_user, "en", "en",
                                "Pay today or we'll have you arrested.")
     assert 'critical</span> · <span class="turn-no">turn 1: </span>“' in text
+
+
+def test_results_show_times_with_the_zone_label(client_as, make_user, settings):
+    import re
+
+    trainee = make_user("collector", locale="en")
+    trainer = client_as("trainer")
+    session_id = _create_session(trainer, trainee.id, language="en")
+    client = client_as(user=trainee)
+    run = client.post(f"/api/roleplay/sessions/{session_id}/runs").json()
+    client.post(f"/api/roleplay/runs/{run['id']}/turns",
+                json={"text": "Pay today or we'll have you arrested."})
+    page = trainer.get("/roleplay/results").text
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d \(" + re.escape(settings.timezone) + r"\)", page)

@@ -82,7 +82,7 @@ def render(request: Request, name: str, context: dict, status_code: int = 200):
         if moment is None:
             return ""
         aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return f"{aware.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
     return render_page(request, name, {"label": label, "local": local,
                                        "timezone": zone.key, **context},

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -107,10 +108,25 @@ def session_detail(roleplay_session_id: int, request: Request, db: DbSession, us
         "users": {u.id: u for u in roleplay.assignees(db, session)}, "lang": _ui_lang(request)})
 
 
+def _staff_time(timezone: str):
+    """Stored (UTC) moments in the team's zone, labelled: 2026-11-23 21:10 (Asia/Shanghai)."""
+    zone = ZoneInfo(timezone)
+
+    def show(moment: datetime | None) -> str:
+        if moment is None:
+            return ""
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return f"{aware.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+
+    return show
+
+
 @router.get("/roleplay/results")
-def results(request: Request, db: DbSession, user: TrainerUser, roleplay: RoleplayDep):
+def results(request: Request, db: DbSession, user: TrainerUser, roleplay: RoleplayDep,
+            settings: SettingsDep):
     runs = roleplay.runs(db, finished_only=True)
     return render(request, "roleplay/results.html", {
+        "staff_time": _staff_time(settings.timezone),
         "results": roleplay.results_by_trainee(db, runs),
         "rubric": roleplay.content.rubric("standard"),
         "sessions": {s.id: s for s in roleplay.list_sessions(db)}, "lang": _ui_lang(request)})

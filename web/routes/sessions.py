@@ -5,8 +5,9 @@ Thin: every rule lives in assistant.guidance; this module turns requests into ca
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -249,12 +250,28 @@ def end_from_page(session_id: int, request: Request, db: DbSession, user: Collec
     return RedirectResponse(timeline, status_code=303)
 
 
+def _staff_time(timezone: str, pattern: str = "%Y-%m-%d %H:%M"):
+    """Stored (UTC) moments in one zone, labelled: 2026-11-23 21:10 (Asia/Shanghai)."""
+    zone = ZoneInfo(timezone)
+
+    def show(moment: datetime | None, pattern: str = pattern) -> str:
+        if moment is None:
+            return ""
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return f"{aware.astimezone(zone).strftime(pattern)} ({zone.key})"
+
+    return show
+
+
 @router.get("/sessions/{session_id}/timeline", include_in_schema=False)
-def timeline_page(session_id: int, request: Request, db: DbSession, user: CurrentUser):
+def timeline_page(session_id: int, request: Request, db: DbSession, user: CurrentUser,
+                  settings: SettingsDep):
     session = engine.session_for_user(db, session_id, user)
     case = db.get(Case, session.case_id)
     return render(request, "sessions/timeline.html",
-                  {"session": session, "case": case, "events": engine.events_of(db, session.id),
+                  {"staff_time": _staff_time(settings.timezone),
+                   "borrower_time": _staff_time(case.timezone) if case else _staff_time("UTC"),
+                   "session": session, "case": case, "events": engine.events_of(db, session.id),
                    "collector": db.get(User, session.collector_id)})
 
 
