@@ -13,7 +13,7 @@ minimums (dev >= 10, heldout >= 4, combined >= 14); compliant share >= 40%; zh n
 Traditional characters / full-width letters or digits / spaced or symbol-obfuscated words
 >= 25%; privacy.pii_in_notes positives carry at least one checksum-valid number and
 compliant notes carry none; no exact duplicate texts; no text copied from the shared
-/work/shared/eval/dev.jsonl (if that file is present).
+../shared/eval/dev.jsonl (beside the repository) (if that file is present).
 """
 import json
 import os
