@@ -15,23 +15,12 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from assistant.content.library import Problem
 from assistant.content.yamlload import load_yaml, locate
 from assistant.errors import ContentError
 
 LANGUAGES = ("zh", "en")
 END_STATES = ("agreed", "ended", "hung_up", "complaint", "critical_failure")
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    problem: str
-    line: int | None = None
-    item: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where} {self.item}: {self.problem}" if self.item else f"{where}: {self.problem}"
 
 
 @dataclass(frozen=True)
