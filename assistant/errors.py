@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -35,3 +37,27 @@ class ContentError(AssistantError):
 
 class RulePackError(ContentError):
     """A compliance rule pack is invalid."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data file, printed as `cn/threats.yaml:12 cn.x.y: problem`."""
+
+    path: str
+    problem: str
+    line: int | None = None
+    item: str | None = None
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where} {self.item}: {self.problem}" if self.item else f"{where}: {self.problem}"
+
+
+def raise_for(problems: Sequence[Problem]) -> None:
+    """Raise a ContentError naming the first problem (and how many more), if there are any."""
+    if not problems:
+        return
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+    raise ContentError(first.path, first.problem + more, line=first.line, item=first.item)

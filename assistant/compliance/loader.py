@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assistant.compliance.rules import CueFile, PackManifest, Rule
-from assistant.errors import RulePackError
+from assistant.errors import Problem, RulePackError
 
 PACK_FILE = "pack.yaml"
 POLICY_FILE = "contact_policy.yaml"
@@ -33,21 +33,6 @@ for _first in "tTfF":
     PackYamlLoader.add_implicit_resolver(
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
         list(_first))
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a pack file, printed as `cn/threats.yaml:12 cn.x.y: problem`."""
-
-    path: str
-    problem: str
-    line: int | None = None
-    item: str | None = None
-    warning: bool = False
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where} {self.item}: {self.problem}" if self.item else f"{where}: {self.problem}"
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.content.schema import Flow, PlanPolicy, Snippet, SnippetFile
 from assistant.content.yamlload import LineDict, load_yaml, locate
-from assistant.errors import ContentError
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in the library, said as `file:line item: problem`."""
-
-    path: str
-    problem: str
-    line: int | None = None
-    item: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where} {self.item}: {self.problem}" if self.item else f"{where}: {self.problem}"
+from assistant.errors import ContentError, Problem, raise_for
 
 
 @dataclass
@@ -190,8 +176,5 @@ def load_library(scripts_dir: Path) -> Library:
 
     library, problems = read_library(scripts_dir)
     problems += reference_problems(library)
-    if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise ContentError(first.path, first.problem + more, line=first.line, item=first.item)
+    raise_for(problems)
     return library

@@ -15,9 +15,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from assistant.content.library import Problem
 from assistant.content.yamlload import load_yaml, locate
-from assistant.errors import ContentError
+from assistant.errors import ContentError, Problem, raise_for
 
 LANGUAGES = ("zh", "en")
 END_STATES = ("agreed", "ended", "hung_up", "complaint", "critical_failure")
@@ -290,10 +289,7 @@ def load_content(scripts_dir: Path) -> RoleplayContent:
 
     content, problems = read_content(scripts_dir)
     problems += semantic_problems(content)
-    if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise ContentError(first.path, first.problem + more, line=first.line, item=first.item)
+    raise_for(problems)
     return content
 
 
