@@ -12,6 +12,7 @@ from babel.numbers import format_currency
 from fastapi.templating import Jinja2Templates
 
 from web import i18n
+from web.labels import TEMPLATE_GLOBALS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -21,6 +22,7 @@ templates = Jinja2Templates(env=_env)
 templates.env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)
 templates.env.globals["supported_locales"] = i18n.SUPPORTED_LOCALES
 templates.env.globals["current_locale"] = i18n.current_locale
+templates.env.globals.update(TEMPLATE_GLOBALS)
 
 
 def money(amount: Decimal | int | str, currency: str) -> str:

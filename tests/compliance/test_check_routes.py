@@ -80,13 +80,21 @@ def test_result_partial_for_clean_and_empty_notes(client_as):
     assert client.post("/check/result", data={"text": "  "}).status_code == 200
 
 
-@pytest.mark.parametrize("locale, label, title", [("zh_CN", "依据", "备注合规检查"),
-                                                  ("en", "Regulation", "Check a note")])
+@pytest.mark.parametrize("locale, label, title, names", [
+    ("zh_CN", "依据", "备注合规检查", ["以抓捕、坐牢相威胁", "严重", "中文 · 中国内地规则"]),
+    ("en", "Regulation", "Check a note", ["Threat of arrest or jail", "critical",
+                                          "Chinese · China rules"])])
 def test_page_and_partial_follow_the_user_interface_language(client_as, make_user, locale,
-                                                             label, title):
+                                                             label, title, names):
     client = client_as(user=make_user("qa", locale=locale))
     assert f"<h1>{title}</h1>" in client.get("/check").text
-    assert label in client.post("/check/result", data={"text": "让你坐牢"}).text
+    html = client.post("/check/result", data={"text": "让你坐牢"}).text
+    assert label in html
+    # Categories, severities, language and rules are named in the UI language; the rule id
+    # stays visible for reviewers.
+    for name in names:
+        assert name in html
+    assert "threat.arrest" in html
 
 
 def test_form_post_without_csrf_token_is_refused(client_as):

@@ -23,6 +23,7 @@ from assistant.qa.mapping import FIELDS, Mapping
 from assistant.qa.models import BatchStatus, Channel, ImportBatch, Note, NoteFinding
 from web.deps import CollectorUser, CurrentUser, DbSession, QaUser, SettingsDep
 from web.i18n import gettext_ as _
+from web.labels import category_label
 from web.templating import render as render_page
 
 router = APIRouter()
@@ -411,7 +412,7 @@ def dashboard_page(request: Request, db: DbSession, user: QaUser, settings: Sett
         "over_time": charts.column_chart([r[0] for r in t["over_time"].rows],
                                          [r[1] for r in t["over_time"].rows],
                                          title=_("Findings over time"), chart_id="chart-time"),
-        "by_category": charts.bar_chart([r[0] for r in t["by_category"].rows],
+        "by_category": charts.bar_chart([category_label(r[0]) for r in t["by_category"].rows],
                                         [r[1] for r in t["by_category"].rows],
                                         title=_("Findings by category"), chart_id="chart-cat"),
         "by_collector": charts.bar_chart([r[0] for r in t["by_collector"].rows],
