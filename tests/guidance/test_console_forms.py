@@ -94,6 +94,9 @@ def test_blocked_draft_is_recorded_and_a_recheck_clears_the_stale_warning(sessio
     assert 'id="note-result"' in recheck.text and 'hx-swap-oob="true"' in recheck.text
     timeline = client.get(f"{url}/timeline")
     assert 'data-type="note_blocked_draft"' in timeline.text and "再不还就让你坐牢" in timeline.text
+    # The flow is named by its title in the UI language, its id kept as a tooltip.
+    assert 'title="phone_cn"' in timeline.text and ("电话沟通（中文）" in timeline.text
+                                                    or "Phone call (Chinese)" in timeline.text)
 
 
 def test_affordability_out_of_range_is_an_inline_sentence_keeping_the_input(client_as, collector,

@@ -268,8 +268,10 @@ def timeline_page(session_id: int, request: Request, db: DbSession, user: Curren
                   settings: SettingsDep):
     session = engine.session_for_user(db, session_id, user)
     case = db.get(Case, session.case_id)
+    # The flow's title as the collector saw it; the id alone if the library no longer has it.
+    flow = engine.library_for(settings.scripts_dir).flows.get(session.flow_id)
     return render(request, "sessions/timeline.html",
-                  {"staff_time": _staff_time(settings.timezone),
+                  {"flow_title": flow.title if flow else None, "staff_time": _staff_time(settings.timezone),
                    "borrower_time": _staff_time(case.timezone) if case else _staff_time("UTC"),
                    "session": session, "case": case, "events": engine.events_of(db, session.id),
                    "collector": db.get(User, session.collector_id)})
