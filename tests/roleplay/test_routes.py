@@ -148,3 +148,12 @@ def test_roleplay_api_is_in_openapi(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/roleplay/runs/{run_id}/turns" in paths and "/api/roleplay/score" in paths
 
+
+
+def test_session_page_names_its_flow_by_title(client_as, make_user):
+    trainee = make_user("collector")
+    client = client_as("trainer")
+    session_id = _create_session(client, trainee.id, flow_id="phone_cn")
+    page = client.get(f"/roleplay/sessions/{session_id}").text
+    assert 'title="phone_cn"' in page
+    assert "电话沟通（中文）" in page or "Phone call (Chinese)" in page

@@ -100,12 +100,14 @@ def session_detail(roleplay_session_id: int, request: Request, db: DbSession, us
     session = roleplay.get_session(db, roleplay_session_id)
     runs = roleplay.runs(db, session_id=session.id)
     rubric = roleplay.content.rubric(session.rubric_id)
+    lang = _ui_lang(request)
+    flow = roleplay.library.flows.get(session.flow_id) if session.flow_id else None
     return render(request, "roleplay/session.html", {
-        "session": session, "persona": roleplay.content.persona(session.persona_id),
+        "flow_title": flow.title.get(lang) if flow else None, "session": session, "persona": roleplay.content.persona(session.persona_id),
         "difficulty": roleplay.content.difficulty(session.difficulty),
         "rubric": rubric, "assignees": roleplay.assignees(db, session),
         "results": roleplay.results_by_trainee(db, runs), "runs": runs,
-        "users": {u.id: u for u in roleplay.assignees(db, session)}, "lang": _ui_lang(request)})
+        "users": {u.id: u for u in roleplay.assignees(db, session)}, "lang": lang})
 
 
 def _staff_time(timezone: str):
