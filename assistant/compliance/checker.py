@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from assistant.compliance import components  # noqa: F401  (registers the factory)
 from assistant.compliance.components import HITS_KEY, JURISDICTION_KEY, TEXT_KEY, Hit
 from assistant.compliance.findings import SEVERITY_ORDER, Finding
+from assistant.compliance.gate import CandidateGate
 from assistant.compliance.language import LANGUAGES, resolve
 from assistant.compliance.lemmas import spec_needs_lemmatizer
 from assistant.compliance.loader import RuleSet, load_rule_set
@@ -47,7 +48,8 @@ def build_pipeline(lang: str, spec: dict[str, Any]) -> Language:
 class Checker:
     """Checks notes against the rule packs of one rules folder."""
 
-    def __init__(self, packs: RuleSet) -> None:
+    def __init__(self, packs: RuleSet, *, gate: bool = True) -> None:
+        """`gate=False` builds a Doc for every note (the reference the gate is tested on)."""
         rule_set = packs
         problems = [p for p in rule_set.problems + reference_problems(rule_set)
                     + token_pattern_problems(rule_set) if not p.warning]
@@ -61,6 +63,9 @@ class Checker:
         self.version = rule_set.version
         self.pipelines = {lang: build_pipeline(lang, build_spec(rule_set, lang))
                           for lang in LANGUAGES}
+        # Notes without any possible candidate get no Doc (see gate.py).
+        self.gates = ({lang: CandidateGate(nlp.get_pipe("compliance_rules"))
+                       for lang, nlp in self.pipelines.items()} if gate else {})
         # The pipelines, vocab and tables are millions of long-lived objects; without this a
         # full garbage collection walks them all and stalls a note for 5-20 ms (the p99).
         gc.collect()
@@ -75,7 +80,11 @@ class Checker:
               jurisdiction: str | None = None) -> list[Finding]:
         """Findings in `text`, offsets into `text` itself, most severe first."""
         lang, jurisdiction = resolve(text, lang, jurisdiction)
-        norm, doc = self._prepare(text, lang, jurisdiction)
+        norm = normalise(text, lang)
+        needed, worked_out = self._scan(norm, lang, jurisdiction)
+        if not needed:
+            return []
+        doc = self._doc(norm, lang, jurisdiction, worked_out)
         # The pipes are called directly: Language.__call__ adds ~10 µs of bookkeeping per
         # note, as much as the rule matching itself.
         for _, process in self.pipelines[lang].pipeline:
@@ -83,20 +92,40 @@ class Checker:
         return self._findings(norm, doc)
 
     def check_many(self, items: Iterable[dict[str, Any]]) -> Iterator[list[Finding]]:
-        """Findings for each `{"text", "lang"?, "jurisdiction"?}`, in order, via nlp.pipe."""
+        """Findings for each `{"text", "lang"?, "jurisdiction"?}`, in order; the notes that
+        need a Doc go through nlp.pipe."""
         for lang, batch in _batches_by_language(items):
             nlp = self.pipelines[lang]
-            prepared = [self._prepare(text, lang, jurisdiction) for text, jurisdiction in batch]
-            docs = nlp.pipe((doc for _, doc in prepared), batch_size=PIPE_BATCH_SIZE)
-            for (norm, _), doc in zip(prepared, docs, strict=True):
-                yield self._findings(norm, doc)
+            prepared = []
+            for text, jurisdiction in batch:
+                norm = normalise(text, lang)
+                needed, worked_out = self._scan(norm, lang, jurisdiction)
+                doc = self._doc(norm, lang, jurisdiction, worked_out) if needed else None
+                prepared.append((norm, doc))
+            docs = nlp.pipe((doc for _, doc in prepared if doc is not None),
+                            batch_size=PIPE_BATCH_SIZE)
+            for norm, doc in prepared:
+                yield [] if doc is None else self._findings(norm, next(docs))
+
+    def _scan(self, norm: Normalised, lang: str, jurisdiction: str
+              ) -> tuple[bool, dict[str, Any]]:
+        gate = self.gates.get(lang)
+        return gate.scan(norm.text, jurisdiction) if gate is not None else (True, {})
 
     def _prepare(self, text: str, lang: str, jurisdiction: str) -> tuple[Normalised, Doc]:
+        """The normalised note and its Doc, ready for the pipes (no gate)."""
         norm = normalise(text, lang)
+        return norm, self._doc(norm, lang, jurisdiction, {})
+
+    def _doc(self, norm: Normalised, lang: str, jurisdiction: str,
+             worked_out: dict[str, Any]) -> Doc:
+        """The note's Doc with what the pipes read besides the tokens (and what the gate
+        already worked out for them)."""
         doc = self.pipelines[lang].make_doc(norm.text)
+        doc.user_data.update(worked_out)
         doc.user_data[JURISDICTION_KEY] = jurisdiction
         doc.user_data[TEXT_KEY] = norm.text
-        return norm, doc
+        return doc
 
     def _findings(self, norm: Normalised, doc: Doc) -> list[Finding]:
         component = self.pipelines[doc.lang_].get_pipe("compliance_rules")

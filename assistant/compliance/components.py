@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from assistant.compliance.anchors import (
     single_word_regex,
 )
 from assistant.compliance.contact_recognizers import ContactGrammar, build_grammar
+from assistant.compliance.gate import PATTERN_KEYS_KEY, RECOGNIZED_KEY, WORD_HITS_KEY
 from assistant.compliance.lemmas import (
     install_lemma_norms,
     lemma_as_norm,
@@ -158,7 +160,8 @@ class RuleComponent:
         # Per pattern: its word conditions in order with distance bounds (anchors.py), tested
         # on the note's words before the Matcher runs; None: no such test.
         self.pattern_chains: list[list[tuple[list[Any], int, int]] | None] = []
-        self._chain_regex_memo: dict[tuple[int, int], bool] = {}
+        self._chain_regex_checked: dict[int, set[int]] = {}  # id(regex) -> word ids tested
+        self._chain_regex_matched: dict[int, set[int]] = {}  # id(regex) -> word ids found
         self.always_run: list[int] = []
         # Single-word REGEX patterns (profanity spellings): tested once per distinct word of
         # the vocabulary and remembered, instead of per token by the Matcher.
@@ -249,20 +252,36 @@ class RuleComponent:
         return doc
 
     def _token_pattern_hits(self, doc: Doc, jurisdiction: str) -> list[Hit]:
-        words = doc.to_array([ORTH, NORM, LOWER])
-        present = {"orth": set(words[:, 0].tolist()), "norm": set(words[:, 1].tolist())}
+        keys = doc.user_data.get(PATTERN_KEYS_KEY)
+        if keys is None:  # not worked out by the candidate gate
+            words = doc.to_array([ORTH, NORM, LOWER])
+            columns = {"orth": words[:, 0].tolist(), "norm": words[:, 1].tolist(),
+                       "lower": words[:, 2].tolist()}
+            hits = self.word_regex_hits(columns, jurisdiction)
+            keys = self.patterns_to_run(columns, jurisdiction)
+        else:
+            hits = list(doc.user_data[WORD_HITS_KEY])
+        for key in keys:
+            rule, matcher, _ = self.pattern_matchers[key]
+            hits.extend(Hit(rule, start, end) for _, start, end in matcher(doc))
+        return hits
+
+    def patterns_to_run(self, columns: dict[str, list[int]], jurisdiction: str
+                        ) -> Iterator[int]:
+        """Token patterns worth a Matcher call on a note whose words (ORTH, NORM, LOWER ids
+        per token) are `columns`: an anchor word, a word of every required condition, and
+        the words in pattern order at allowed distances (anchors.py). The candidate gate
+        calls this on remembered words, without a Doc."""
+        present = {"orth": set(columns["orth"]), "norm": set(columns["norm"])}
         keys = set(self.always_run)
         # Set intersections first (C speed): most words of a note gate nothing.
         for orth in present["orth"] & self.orth_gate_words:
             keys.update(self.orth_gates[orth])
         for norm in present["norm"] & self.norm_gate_words:
             keys.update(self.norm_gates[norm])
-        hits = (self._word_regex_hits(doc, words, jurisdiction, present) if self.word_regexes
-                else [])
         if not keys:
-            return hits
+            return
         keys &= self._pattern_keys_for(jurisdiction)
-        columns: dict[str, list[int]] = {}
         positions: dict[int, list[int]] = {}
         # Required word conditions the note satisfies (each condition is numbered once).
         satisfied: set[int] = set()
@@ -271,19 +290,13 @@ class RuleComponent:
         for norm in present["norm"] & self.norm_condition_words:
             satisfied.update(self.norm_conditions[norm])
         required_conditions = self.required_conditions
-        for key in keys:
+        for key in sorted(keys):
             if not required_conditions[key] <= satisfied:
                 continue
-            rule, matcher, _ = self.pattern_matchers[key]
             chain = self.pattern_chains[key]
-            if chain is not None:
-                if not columns:
-                    columns = {"orth": words[:, 0].tolist(), "norm": words[:, 1].tolist(),
-                               "lower": words[:, 2].tolist()}
-                if not self._chain_possible(chain, columns, positions):
-                    continue
-            hits.extend(Hit(rule, start, end) for _, start, end in matcher(doc))
-        return hits
+            if chain is not None and not self._chain_possible(chain, columns, positions):
+                continue
+            yield key
 
     def _pattern_keys_for(self, jurisdiction: str) -> frozenset[int]:
         """Token patterns whose rule applies in `jurisdiction`."""
@@ -322,28 +335,28 @@ class RuleComponent:
         column = columns[kind]
         if isinstance(test, frozenset):
             return [i for i, word in enumerate(column) if word in test]
-        memo = self._chain_regex_memo
-        strings = self.nlp.vocab.strings
-        where = []
-        for i, word in enumerate(column):
-            verdict = memo.get((id(test), word))
-            if verdict is None:
-                verdict = test.search(strings[word]) is not None
-                memo[(id(test), word)] = verdict
-            if verdict:
-                where.append(i)
-        return where
+        # Each distinct word is tested once per regex, ever; then one set test per token.
+        checked = self._chain_regex_checked.setdefault(id(test), set())
+        matched = self._chain_regex_matched.setdefault(id(test), set())
+        unseen = set(column) - checked
+        if unseen:
+            strings = self.nlp.vocab.strings
+            matched.update(word for word in unseen if test.search(strings[word]) is not None)
+            checked |= unseen
+        return [i for i, word in enumerate(column) if word in matched]
 
-    def _word_regex_hits(self, doc: Doc, words: Any, jurisdiction: str,
-                         present: dict[str, set[int]]) -> list[Hit]:
+    def word_regex_hits(self, columns: dict[str, list[int]], jurisdiction: str) -> list[Hit]:
+        """Hits of single-word REGEX patterns; each distinct word is tested once, ever."""
+        if not self.word_regexes:
+            return []
         strings = self.nlp.vocab.strings
         hits = []
-        for kind, column in (("orth", 0), ("norm", 1)):
+        for kind in ("orth", "norm"):
             if kind not in self.word_regex_kinds:
                 continue
-            ids = words[:, column].tolist()
+            ids = columns[kind]
             # Each distinct word once; most notes repeat words and few words match.
-            for word in present[kind]:
+            for word in set(ids):
                 matching = self._word_regex_memo.get((kind, word))
                 if matching is None:
                     text = strings[word]
@@ -428,8 +441,24 @@ class RuleComponent:
     def _recognizer_hits(self, doc: Doc, jurisdiction: str) -> list[Hit]:
         if not self.recognizer_rules:
             return []
-        text = doc.user_data.get(TEXT_KEY) or doc.text
-        has_digit = _DIGIT.search(text) is not None
+        recognized = doc.user_data.get(RECOGNIZED_KEY)
+        if recognized is None:
+            recognized = self.recognizer_spans(doc.user_data.get(TEXT_KEY) or doc.text,
+                                               jurisdiction)
+        hits = []
+        for active, spans in recognized:
+            for start_char, end_char in spans:
+                span = doc.char_span(start_char, end_char, alignment_mode="expand")
+                if span is None:
+                    continue
+                hits.extend(Hit(r, span.start, span.end, start_char, end_char) for r in active)
+        return hits
+
+    def recognizer_spans(self, text: str, jurisdiction: str
+                         ) -> list[tuple[tuple[int, ...], list[tuple[int, int]]]]:
+        """(rules served, character spans) of each recogniser active in `jurisdiction`."""
+        if not self.recognizer_rules:
+            return []
         setup = self._recognizer_setups.get(jurisdiction)
         if setup is None:
             # Built once per jurisdiction: the context and each recogniser's active rules.
@@ -442,16 +471,9 @@ class RuleComponent:
             setup = (context, [(rec, active) for rec, active in active_rules if active])
             self._recognizer_setups[jurisdiction] = setup
         context, recognizers = setup
-        hits = []
-        for recognizer, active in recognizers:
-            if recognizer.needs_digits and not has_digit:
-                continue
-            for start_char, end_char in recognizer.find(text, context):
-                span = doc.char_span(start_char, end_char, alignment_mode="expand")
-                if span is None:
-                    continue
-                hits.extend(Hit(r, span.start, span.end, start_char, end_char) for r in active)
-        return hits
+        has_digit = _DIGIT.search(text) is not None
+        return [(active, recognizer.find(text, context)) for recognizer, active in recognizers
+                if has_digit or not recognizer.needs_digits]
 
     def _in_context(self, doc: Doc, hits: list[Hit],
                     term_hits: list[tuple[int, int, int]]) -> list[Hit]:
