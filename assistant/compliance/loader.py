@@ -22,7 +22,12 @@ CUE_PREFIX = "cues_"
 TERMS_FILE = "recognizer_terms.yaml"
 
 
-class PackYamlLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: the packs hold ~150,000 YAML tokens, and the
+# pure-Python scanner spends seconds on them at every checker build.
+_SafeLoaderBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class PackYamlLoader(_SafeLoaderBase):  # type: ignore[misc, valid-type]
     """YAML 1.2 booleans: only true/false. Under YAML 1.1 a cue `no` or `off` became False."""
 
 
@@ -128,7 +133,13 @@ def read_yaml(path: Path, relative: str) -> tuple[Any, yaml.Node | None]:
     """The document and its node tree (for line numbers); a syntax error is a Problem."""
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.load(text, Loader=PackYamlLoader), yaml.compose(text, Loader=PackYamlLoader)
+        # One parse: the node tree (kept for line numbers) is constructed into the document.
+        loader = PackYamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            return (loader.construct_document(node) if node is not None else None), node
+        finally:
+            loader.dispose()
     except UnicodeDecodeError as exc:
         raise RulePackError(relative, f"not UTF-8 ({exc.reason})") from exc
     except yaml.MarkedYAMLError as exc:
