@@ -34,6 +34,15 @@ def test_chinese_visit_from_checklist_through_hardship_to_promise(phone_page, li
     visit_form = page.locator('form.start-form[data-channel="visit"]')
     expect(visit_form).to_be_visible()
     screenshot(page, "guided_visit_01_case")
+    # Going alone is refused as soon as one visitor is chosen, before anything is submitted.
+    visit_form.locator('select[name="staff_count"]').select_option("1")
+    blocked = page.locator('form.start-form.verdict-block[data-channel="visit"]')
+    expect(blocked).to_be_visible()
+    expect(blocked.locator("button")).to_be_disabled()
+    expect(blocked).to_contain_text("至少2名")
+    blocked.locator('select[name="staff_count"]').select_option("2")
+    visit_form = page.locator('form.start-form.verdict-allow[data-channel="visit"]')
+    expect(visit_form).to_be_visible()
     visit_form.locator("button[type=submit]").click()
 
     # Pre-visit checklist: every item must be ticked.

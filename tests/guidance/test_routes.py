@@ -30,6 +30,20 @@ def test_case_page_shows_start_buttons_with_policy_status(client_as, collector, 
     assert 'data-channel="call"' in panel.text and 'data-channel="visit"' in panel.text
 
 
+def test_choosing_one_visitor_blocks_the_visit_before_it_is_submitted(client_as, collector,
+                                                                    cn_case):
+    client = client_as(user=collector)
+    panel = client.get(f"/cases/{cn_case.id}/sessions").text
+    visit = panel.split('data-channel="visit"')[1]
+    assert 'hx-trigger="change"' in visit and '<option value="2" selected>' in visit
+    assert 'class="start-form verdict-allow" data-channel="visit"' in panel
+    one = client.get(f"/cases/{cn_case.id}/sessions", params={"staff_count": 1}).text
+    assert 'class="start-form verdict-block" data-channel="visit"' in one
+    visit = one.split('data-channel="visit"')[1]
+    assert '<option value="1" selected>' in visit and "disabled" in visit
+    assert 'verdict-allow" data-channel="call"' in one  # the call is not affected
+
+
 def test_collector_walks_a_call_through_the_console(client_as, collector, cn_case):
     client = client_as(user=collector)
     start = client.post(f"/cases/{cn_case.id}/sessions", data={"channel": "call"},

@@ -38,13 +38,19 @@ def _is_htmx(request: Request) -> bool:
 
 @router.get("/cases/{case_id}/sessions", include_in_schema=False)
 def case_sessions_panel(case_id: int, request: Request, db: DbSession, user: CurrentUser,
-                        settings: SettingsDep):
-    """The case page's panel: contact-policy status, start buttons and past sessions."""
+                        settings: SettingsDep, staff_count: int = 2):
+    """The case page's panel: contact-policy status, start buttons and past sessions.
+
+    Choosing how many staff go on a visit reloads the panel (HTMX) with that number, so a
+    one-person visit is warned about before the collector presses Start."""
     case = cases.get_for_user(db, case_id, user)
-    context: dict[str, Any] = {"case": case, "sessions": engine.sessions_of_case(db, case.id)}
+    staff_count = min(max(staff_count, 1), 6)
+    context: dict[str, Any] = {"case": case, "sessions": engine.sessions_of_case(db, case.id),
+                               "staff_count": staff_count}
     if user.role == Role.collector:
         context["gates"] = {
-            channel: engine.check_contact(db, case, channel=channel, staff_count=2,
+            channel: engine.check_contact(db, case, channel=channel,
+                                          staff_count=staff_count if channel == "visit" else 2,
                                           rules_dir=settings.rules_dir)
             for channel in ("call", "visit")}
     return render(request, "sessions/_case_panel.html", context)
