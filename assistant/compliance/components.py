@@ -52,6 +52,7 @@ SENTENCE_MARKS = frozenset("。.!?;\n…")
 CLAUSE_MARKS = SENTENCE_MARKS | frozenset(",:、")
 
 _DIGIT = re.compile(r"\d")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MARK_IDS: dict[int, dict[bool, frozenset[int]]] = {}
 
 
@@ -522,10 +523,31 @@ def _boundaries(doc: Doc, *, clause: bool) -> list[int]:
     if cached is None:
         # Compare ORTH ids: iterating Token objects costs ~0.2 µs each.
         marks = _mark_ids(doc.vocab, clause)
-        cached = [i for i, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in marks]
+        orths = doc.to_array(ORTH).tolist()
+        cached = [i for i, orth in enumerate(orths) if orth in marks]
+        if clause:
+            slash = doc.vocab.strings.add("/")
+            separators = [i for i, orth in enumerate(orths)
+                          if orth == slash and _separates_segments(doc, i)]
+            if separators:
+                cached = sorted(cached + separators)
         doc.user_data[key] = cached
     return cached
 
+
+def _separates_segments(doc: Doc, index: int) -> bool:
+    """Whether the `/` token at `index` separates two items of CRM shorthand
+    (`手头紧/告知再不还就报警`, `will pay tmrw / call back`) rather than joining the parts of
+    one (`3/15`, `2025/3/15`, `and/or`, `w/ wife`)."""
+    text = doc.user_data.get(TEXT_KEY) or doc.text
+    at = doc[index].idx
+    before = text[at - 1] if at > 0 else ""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    if not before or not after or (before.isdigit() and after.isdigit()):
+        return False
+    if before.isspace() and after.isspace():
+        return True
+    return _CJK.match(before) is not None or _CJK.match(after) is not None
 
 def _mark_ids(vocab: Vocab, clause: bool) -> frozenset[int]:
     cache = _MARK_IDS.setdefault(id(vocab), {})

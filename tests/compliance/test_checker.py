@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 
+import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,6 +39,26 @@ def test_attribution_only_covers_its_own_clause(checker):
 def test_negation_and_reassurance_turn_a_match_off(checker):
     assert rule_ids(checker, "已告知客户不会坐牢") == []
     assert rule_ids(checker, "我们没有说过报警抓你") == []
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("客户称手头紧/我说再不还让你坐牢", True),    # `/` between two shorthand items
+    ("客户称手头紧／我说再不还让你坐牢", True),   # full-width, after NFKC
+    ("客户称没钱 / 我说再不还让你坐牢", True),
+    ("客户称3/15怕坐牢", False),                # a date: one segment
+    ("客户称1/2怕坐牢", False),                 # a fraction
+])
+def test_a_slash_between_shorthand_items_ends_an_attribution_clause(checker, text, flagged):
+    assert bool(rule_ids(checker, text)) is flagged
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("she said she was broke / told him he will be arrested", True),
+    ("she said and/or he will be arrested", False),  # `and/or` joins, it does not separate
+    ("she said w/ him he is arrested", False),
+])
+def test_a_slash_in_english_separates_only_with_spaces_around_it(checker, text, flagged):
+    assert bool(rule_ids(checker, text)) is flagged
 
 
 def test_cue_window_does_not_cross_a_sentence_end(checker):
