@@ -52,6 +52,9 @@ SENTENCE_MARKS = frozenset("。.!?;\n…")
 CLAUSE_MARKS = SENTENCE_MARKS | frozenset(",:、")
 
 _DIGIT = re.compile(r"\d")
+# How much more often a term of 1, 2, 3 characters turns up in notes than a longer one (a
+# guess by length; the least likely group of a sequence is looked up first).
+_SHORT_TERM_WEIGHT = {1: 1000, 2: 30, 3: 3}
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MARK_IDS: dict[int, dict[bool, frozenset[int]]] = {}
 
@@ -133,11 +136,15 @@ class RuleComponent:
         # 客户 or 还款 are in many sequences).
         self.sequence_groups: list[tuple[frozenset[int], ...]] = []
         self.sequence_trigger_group: list[int] = []
+        term_text = {i: term for term, i in self.term_ids.items()}
         for rule_index, seq_index, _ in self.sequences:
             groups = tuple(frozenset(self.term_ids[t] for t in group)
                            for group in rules[rule_index]["sequences"][seq_index]["all"])
             self.sequence_groups.append(groups)
-            weights = [sum(len(self.sequence_terms[t]) for t in group) for group in groups]
+            # Short terms (`还`, `已`, `发`) occur in most notes whatever the number of rules
+            # that use them, so a group's weight counts its terms by their length first.
+            weights = [sum(_SHORT_TERM_WEIGHT.get(len(term_text[t]), 1) * len(self.sequence_terms[t])
+                           for t in group) for group in groups]
             # A sequence without groups never matches (no term can complete it): -1.
             self.sequence_trigger_group.append(weights.index(min(weights)) if weights else -1)
         # Two matchers: triggers (rule phrases, sequence terms) run on every note; cues only
@@ -267,13 +274,14 @@ class RuleComponent:
             hits.extend(Hit(rule, start, end) for _, start, end in matcher(doc))
         return hits
 
-    def patterns_to_run(self, columns: dict[str, list[int]], jurisdiction: str
-                        ) -> Iterator[int]:
+    def patterns_to_run(self, columns: dict[str, list[int]], jurisdiction: str,
+                        present: dict[str, set[int]] | None = None) -> Iterator[int]:
         """Token patterns worth a Matcher call on a note whose words (ORTH, NORM, LOWER ids
         per token) are `columns`: an anchor word, a word of every required condition, and
         the words in pattern order at allowed distances (anchors.py). The candidate gate
-        calls this on remembered words, without a Doc."""
-        present = {"orth": set(columns["orth"]), "norm": set(columns["norm"])}
+        calls this on remembered words, without a Doc, and may pass the distinct words."""
+        if present is None:
+            present = {"orth": set(columns["orth"]), "norm": set(columns["norm"])}
         keys = set(self.always_run)
         # Set intersections first (C speed): most words of a note gate nothing.
         for orth in present["orth"] & self.orth_gate_words:
@@ -346,7 +354,8 @@ class RuleComponent:
             checked |= unseen
         return [i for i, word in enumerate(column) if word in matched]
 
-    def word_regex_hits(self, columns: dict[str, list[int]], jurisdiction: str) -> list[Hit]:
+    def word_regex_hits(self, columns: dict[str, list[int]], jurisdiction: str,
+                        present: dict[str, set[int]] | None = None) -> list[Hit]:
         """Hits of single-word REGEX patterns; each distinct word is tested once, ever."""
         if not self.word_regexes:
             return []
@@ -355,9 +364,8 @@ class RuleComponent:
         for kind in ("orth", "norm"):
             if kind not in self.word_regex_kinds:
                 continue
-            ids = columns[kind]
             # Each distinct word once; most notes repeat words and few words match.
-            for word in set(ids):
+            for word in present[kind] if present is not None else set(columns[kind]):
                 matching = self._word_regex_memo.get((kind, word))
                 if matching is None:
                     text = strings[word]
@@ -366,7 +374,7 @@ class RuleComponent:
                     self._word_regex_memo[(kind, word)] = matching
                 if not matching:
                     continue
-                for position, other in enumerate(ids):
+                for position, other in enumerate(columns[kind]):
                     if other != word:
                         continue
                     for i in matching:

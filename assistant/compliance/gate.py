@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
@@ -47,6 +48,9 @@ WORD_HITS_KEY = "compliance_word_hits"  # hits of single-word REGEX patterns
 if TYPE_CHECKING:
     from assistant.compliance.components import RuleComponent
 
+# Remembered per chunk: ORTH, NORM, LOWER ids of its tokens in order; distinct ORTH, NORM ids.
+_ChunkWords = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], frozenset[int],
+                    frozenset[int]]
 # (rules served, spans) of each active recogniser, in the component's order.
 Recognized = list[tuple[tuple[int, ...], list[Span]]]
 
@@ -99,8 +103,7 @@ class CandidateGate:
             for term, doc in zip(terms, nlp.tokenizer.pipe(terms), strict=True):
                 self.key_words[self.term_keys[component.term_ids[term]]].append(
                     frozenset(t.orth for t in doc))
-        # chunk -> (ORTH ids, NORM ids, LOWER ids) of its tokens, in order.
-        self._chunks: dict[str, tuple[tuple[int, ...], ...]] = {}
+        self._chunks: dict[str, _ChunkWords] = {}
         self._plans: dict[str, _Plan] = {}
 
     # -- per jurisdiction -------------------------------------------------------------------
@@ -139,16 +142,18 @@ class CandidateGate:
             if self._terms_match(found, plan):
                 return True, {}
             return self._recognized(text, jurisdiction)
-        columns = self._note_columns(text)
-        present = set(columns["orth"])
+        words = self._note_words(text)
+        present = {"orth": set().union(*[w[3] for w in words])}
         key_words = self.key_words
         found = {key for key in found
-                 if any(words <= present for words in key_words[key])}
+                 if any(needed <= present["orth"] for needed in key_words[key])}
         if self._terms_match(found, plan):
             return True, {}
+        present["norm"] = set().union(*[w[4] for w in words])
+        columns = _Columns(words)
         component = self.component
-        word_hits = component.word_regex_hits(columns, jurisdiction)
-        patterns = list(component.patterns_to_run(columns, jurisdiction))
+        word_hits = component.word_regex_hits(columns, jurisdiction, present)
+        patterns = list(component.patterns_to_run(columns, jurisdiction, present))
         if word_hits or patterns:
             return True, {PATTERN_KEYS_KEY: patterns, WORD_HITS_KEY: word_hits}
         return self._recognized(text, jurisdiction)
@@ -157,20 +162,9 @@ class CandidateGate:
         recognized = self.component.recognizer_spans(text, jurisdiction)
         return any(spans for _, spans in recognized), {RECOGNIZED_KEY: recognized}
 
-    def _note_columns(self, text: str) -> dict[str, list[int]]:
-        """ORTH, NORM and LOWER ids of the note's tokens, as the Doc would have them."""
-        orth: list[int] = []
-        norm: list[int] = []
-        lower: list[int] = []
-        for orths, norms, lowers in self._note_words(text):
-            orth.extend(orths)
-            norm.extend(norms)
-            lower.extend(lowers)
-        return {"orth": orth, "norm": norm, "lower": lower}
-
-    def _note_words(self, text: str) -> list[tuple[tuple[int, ...], ...]]:
-        """(ORTH ids, NORM ids, LOWER ids) of the tokens of each chunk of the note: the
-        Doc's words in order, whitespace tokens included."""
+    def _note_words(self, text: str) -> list[_ChunkWords]:
+        """What is remembered of each chunk of the note, in order: the Doc's words,
+        whitespace tokens included."""
         memo = self._chunks
         if _SPACE_TOKENS.search(text) is None:  # only single spaces between chunks
             return [memo.get(chunk) or self._chunk_words(chunk) for chunk in text.split()]
@@ -197,16 +191,35 @@ class CandidateGate:
                     return True
         return False
 
-    def _chunk_words(self, chunk: str, *, spaces: bool = False) -> tuple[tuple[int, ...], ...]:
-        """(ORTH ids, NORM ids, LOWER ids) of a chunk's tokens (only its whitespace tokens
-        when `spaces`), tokenized once per distinct chunk."""
+    def _chunk_words(self, chunk: str, *, spaces: bool = False) -> _ChunkWords:
+        """(ORTH ids, NORM ids, LOWER ids, distinct ORTH ids, distinct NORM ids) of a chunk's
+        tokens (only its whitespace tokens when `spaces`), tokenized once per distinct
+        chunk."""
         memo_key = "\0" + chunk if spaces else chunk
         words = self._chunks.get(memo_key)
         if words is None:
             if len(self._chunks) >= _CHUNK_MEMO_LIMIT:
                 self._chunks.clear()
             tokens = [t for t in self.component.nlp.tokenizer(chunk) if t.is_space or not spaces]
-            words = (tuple(t.orth for t in tokens), tuple(t.norm for t in tokens),
-                     tuple(t.lower for t in tokens))
+            orths = tuple(t.orth for t in tokens)
+            norms = tuple(t.norm for t in tokens)
+            words = (orths, norms, tuple(t.lower for t in tokens), frozenset(orths),
+                     frozenset(norms))
             self._chunks[memo_key] = words
         return words
+
+
+class _Columns(dict[str, list[int]]):
+    """The note's ORTH / NORM / LOWER ids, each joined from the chunks when first read."""
+
+    _INDEX = {"orth": 0, "norm": 1, "lower": 2}
+
+    def __init__(self, words: list[_ChunkWords]) -> None:
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, kind: str) -> list[int]:
+        index = self._INDEX[kind]
+        column = list(chain.from_iterable(w[index] for w in self.words))
+        self[kind] = column
+        return column

@@ -146,6 +146,6 @@ def test_remembered_chunk_words_are_the_docs_words(project_pair, text):
     the words remembered per chunk are the Doc's words, whitespace tokens included."""
     gate = project_pair[0].gates["en"]
     doc = project_pair[0].pipelines["en"].make_doc(text)
-    remembered = [word for orths, norms, lowers in gate._note_words(text)
+    remembered = [word for orths, norms, lowers, *_ in gate._note_words(text)
                   for word in zip(orths, norms, lowers, strict=True)]
     assert remembered == [(t.orth, t.norm, t.lower) for t in doc]
