@@ -15,10 +15,12 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.compliance.checker import Checker, get_checker
+from assistant.compliance.contact_recognizers import terms_problems
 from assistant.compliance.evaluation import Report, evaluate, read_labelled
 from assistant.compliance.findings import Finding
 from assistant.compliance.language import JURISDICTIONS, LANGUAGES, resolve
 from assistant.compliance.loader import load_rule_set
+from assistant.compliance.recognizer_types import RecognizerTerms
 from assistant.compliance.rules import CueFile, PackManifest, RuleFile
 from assistant.compliance.selftest import example_failures
 from assistant.compliance.spec import reference_problems, token_pattern_problems
@@ -90,8 +92,21 @@ def parse_note(line: str) -> dict[str, Any]:
     for key in ("lang", "jurisdiction"):
         if data.get(key) is not None and not isinstance(data[key], str):
             raise InvalidInput(f"field {key!r} must be a string")
+    for key in ("id", "text", "lang", "jurisdiction"):
+        _require_unicode(data.get(key), key)
     lang, jurisdiction = resolve(text, data.get("lang"), data.get("jurisdiction"))
     return {"id": data.get("id"), "text": text, "lang": lang, "jurisdiction": jurisdiction}
+
+
+def _require_unicode(value: Any, key: str) -> None:
+    """JSON may spell a lone surrogate (`\\ud800`); such text cannot be checked or written."""
+    if not isinstance(value, str):
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(f"field {key!r} is not valid Unicode (unpaired surrogate at "
+                           f"character {exc.start + 1})") from exc
 
 
 def check_stream(checker: Checker, lines: Iterable[bytes | str], out: IO[str]) -> int:
@@ -175,18 +190,23 @@ def eval_command(
     errors: bool = typer.Option(False, "--errors", help="List false positives and negatives"),
     as_json: bool = typer.Option(False, "--json", help="JSON output; the last line is one "
                                                        "JSON object with all figures"),
+    lang: str = typer.Option(None, "--lang", help="Only notes in this language: zh or en "
+                                                  "(a note without lang is detected)"),
     rules_dir: Path = RulesDir,
 ) -> None:
     """Precision, recall and F1 per category (note level) on a labelled file."""
+    if lang is not None and lang not in LANGUAGES:
+        raise InvalidInput(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
     checker = get_checker(_rules_dir(rules_dir))
-    report = evaluate(checker, read_labelled(file))
+    report = evaluate(checker, read_labelled(file, lang=lang))
     if as_json:
-        summary = report.as_dict() | {"file": str(file), "rules_version": checker.version}
+        summary = report.as_dict() | {"file": str(file), "lang": lang,
+                                      "rules_version": checker.version}
         if errors:
             summary["errors"] = _error_rows(report)
         print(json.dumps(summary, ensure_ascii=False))
         return
-    _print_report(report, file)
+    _print_report(report, file, lang)
     if errors:
         _print_errors(report)
 
@@ -199,8 +219,9 @@ def _error_rows(report: Report) -> list[dict[str, Any]]:
             for r in report.results if r.false_positives or r.false_negatives]
 
 
-def _print_report(report: Report, file: Path) -> None:
-    table = Table(title=f"{file} · {len(report.results)} notes")
+def _print_report(report: Report, file: Path, lang: str | None = None) -> None:
+    only = f" ({lang} only)" if lang else ""
+    table = Table(title=f"{file} · {len(report.results)} notes{only}")
     for column in ("category", "precision", "recall", "F1", "support", "TP", "FP", "FN"):
         table.add_column(column, justify="left" if column == "category" else "right",
                          no_wrap=True, min_width=26 if column == "category" else None)
@@ -219,23 +240,31 @@ def _print_report(report: Report, file: Path) -> None:
 
 
 def _print_errors(report: Report) -> None:
+    # Note text, ids and findings are data: built as Text so that `[...]` in a note is shown
+    # as written, never read as Rich markup, and only our own labels are styled.
     for row in _error_rows(report):
-        console.print(f"[bold]{row['id']}[/bold] {row['text']}", markup=False)
+        console.print(Text.assemble((str(row["id"]), "bold"), " ", row["text"]),
+                      highlight=False, soft_wrap=True)
         if row["false_positives"]:
-            console.print(f"  [red]FP[/red] {', '.join(row['false_positives'])}  "
-                          f"{[(f['rule_id'], f['text']) for f in row['findings']]}")
+            found = ", ".join(f"{f['rule_id']} 「{f['text']}」" for f in row["findings"])
+            console.print(Text.assemble("  ", ("FP", "red"), " ",
+                                        ", ".join(row["false_positives"]), "  ", found),
+                          highlight=False, soft_wrap=True)
         if row["false_negatives"]:
-            console.print(f"  [yellow]FN[/yellow] {', '.join(row['false_negatives'])}")
+            console.print(Text.assemble("  ", ("FN", "yellow"), " ",
+                                        ", ".join(row["false_negatives"])),
+                          highlight=False, soft_wrap=True)
 
 
 # -- assistant rules ------------------------------------------------------------------------
 @rules_app.command("lint")
 def rules_lint(rules_dir: Path = RulesDir) -> None:
-    """Validate every pack: schema, categories, duplicate ids, cue lists, recognisers."""
+    """Validate every pack: schema, categories, duplicate ids, cue lists, recognisers and
+    their vocabulary."""
     root = _rules_dir(rules_dir)
     rule_set = load_rule_set(root)
     problems = (rule_set.problems + reference_problems(rule_set)
-                + token_pattern_problems(rule_set))
+                + token_pattern_problems(rule_set) + terms_problems(root))
     for problem in problems:
         console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     per_pack = {pack: sum(1 for r in rule_set.rules if r.pack == pack) for pack in rule_set.packs}
@@ -275,10 +304,12 @@ def rules_test(rules_dir: Path = RulesDir,
 
 @rules_app.command("schema")
 def rules_schema(out: Path = typer.Option(None, help="Folder (default: <rules>/schema)")) -> None:
-    """Write the JSON Schemas of rule files, pack.yaml and cue files for editors."""
+    """Write the JSON Schemas of rule files, pack.yaml, cue files and the recognisers'
+    vocabulary for editors."""
     folder = out or _rules_dir(None) / "schema"
     folder.mkdir(parents=True, exist_ok=True)
-    for name, model in (("rule-file", RuleFile), ("pack", PackManifest), ("cues", CueFile)):
+    for name, model in (("rule-file", RuleFile), ("pack", PackManifest), ("cues", CueFile),
+                        ("recognizer-terms", RecognizerTerms)):
         schema = model.model_json_schema(by_alias=True)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         path = folder / f"{name}.schema.json"

@@ -4,31 +4,43 @@ Both read their vocabulary from compliance_rules/common/recognizer_terms.yaml an
 from the jurisdiction's contact_policy.yaml, so an officer can change either without code.
 A time without a part of the day that could be morning or evening (`7:30`, `6点50`) is left
 alone: guessing would accuse collectors of calls they made at a lawful hour.
+
+Both run on nearly every note with a digit, on plain normalised text: every pattern is compiled
+once per language (build_grammar) and cheap tests rule most notes out before the full patterns.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from assistant.compliance.recognizer_types import RecognizerContext, Span
+from assistant.compliance.recognizer_types import RecognizerContext, RecognizerTerms, Span
+from assistant.errors import Problem, raise_for
 
 TERMS_FILE = Path("common") / "recognizer_terms.yaml"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = "[零〇一二两三四五六七八九十]{1,3}"
 _SENTENCE_END = re.compile(r"[。!?;\n]|\.(?:\s|$)")
+_CLAUSE_END = re.compile(r"[。!?;\n,，:、]|\.(?:\s|$)")
 _MINUTES_IN_DAY = 24 * 60
+_NEVER = r"(?!x)x"
+# Characters that make a following number part of something else: 12:30, 5/22, $6, 2.50.
+_NOT_BEFORE_TIME = frozenset("0123456789:.$£€,/")
 
 
 def chinese_number(text: str) -> int | None:
-    """Read 0-99 written in digits or Chinese numerals (十五, 二十一, 两)."""
+    """Read 0-99 written in digits or Chinese numerals (十五, 二十一, 两, 零五)."""
     if text.isdigit():
         return int(text)
+    if len(text) > 1 and text[0] in "零〇":
+        text = text[1:]  # 两点零五: five minutes
     if "十" in text:
         tens, _, units = text.partition("十")
         tens_value = _CN_DIGITS.get(tens, -1) if tens else 1
@@ -41,10 +53,10 @@ def chinese_number(text: str) -> int | None:
     return None
 
 
-def _alternation(phrases: list[str], *, words: bool) -> str:
+def _alternation(phrases: Any, *, words: bool) -> str:
     """A regex alternation, longest first; English alternatives match whole words only."""
-    ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
-    body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
+    ordered = sorted({p for p in phrases or [] if p}, key=len, reverse=True)
+    body = "|".join(re.escape(p) for p in ordered) or _NEVER
     return rf"(?<![a-z])(?:{body})(?![a-z])" if words else f"(?:{body})"
 
 
@@ -62,80 +74,267 @@ class ContactGrammar:
     week_period: re.Pattern[str]
     contact_verb: re.Pattern[str]
     number_words: dict[str, int]
-    longest_part: int = 0
+    # A day part (and a lead word such as 约 / at) that ends where a clock time starts.
+    part_before: re.Pattern[str] | None = None
+    part_window: int = 0
+    part_words: tuple[str, ...] = ()  # a word of every day part, to skip part_before quickly
+    ordinals: tuple[str, ...] = ()  # 第 (第五次致电)
+    # English: a bare number is a time only with am/pm or a day part (10pm, 11 at night).
+    clock_needs_mark: bool = False
+    # English times in words (quarter to seven); tried only when every gate group has a word
+    # in the note, since such a time needs a day part or am/pm to be read at all.
+    spoken: re.Pattern[str] | None = None
+    spoken_gates: tuple[tuple[str, ...], ...] = ()
+    spoken_minutes: dict[str, int] | None = None
+    relative: dict[str, int] | None = None
+    not_time_after: re.Pattern[str] | None = None
+    longer_period: re.Pattern[str] | None = None
+    day_span: re.Pattern[str] | None = None
+    span_units: dict[str, int] | None = None
+    approximate: dict[str, int] | None = None
+    undated_days: int | None = None
     # Cheap tests that rule a note out before the full patterns run (most notes).
     time_hint: re.Pattern[str] = re.compile(r"\d")
-    count_hint: re.Pattern[str] = re.compile(r"\d")
+    count_hints: tuple[tuple[str, ...], re.Pattern[str]] = ((), re.compile(r"\d"))
 
     def number(self, text: str) -> int | None:
-        return self.number_words.get(text) if text in self.number_words else chinese_number(text)
+        if text in self.number_words:
+            return self.number_words[text]
+        if "-" in text or " " in text:  # forty-five, forty five
+            parts = [self.number_words.get(p) for p in re.split(r"[\s-]+", text)]
+            return None if None in parts else sum(p for p in parts if p is not None)
+        return chinese_number(text)
 
 
 def load_terms(rules_dir: Path) -> dict[str, Any]:
+    """The terms file as plain data; a file that breaks its schema stops the load."""
     path = Path(rules_dir) / TERMS_FILE
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    problems, terms = _read_terms(path)
+    raise_for(problems)
+    return terms
+
+
+def terms_problems(rules_dir: Path) -> list[Problem]:
+    """What is wrong in the terms file (for `assistant rules lint`)."""
+    path = Path(rules_dir) / TERMS_FILE
+    return _read_terms(path)[0] if path.exists() else []
+
+
+def _read_terms(path: Path) -> tuple[list[Problem], dict[str, Any]]:
+    where = TERMS_FILE.as_posix()
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        terms = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [Problem(where, f"not valid YAML: {exc}",
+                        line=mark.line + 1 if mark else None)], {}
+    try:
+        RecognizerTerms.model_validate(terms)
+    except ValidationError as exc:
+        return [Problem(where, f"{'.'.join(map(str, error['loc']))}: {error['msg']}",
+                        line=_line_of(node, error["loc"]))
+                for error in exc.errors()], {}
+    return [], terms
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest key of `loc` found in the YAML node tree."""
+    line = None
+    for key in loc:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        match = next(((k, v) for k, v in node.value if k.value == str(key)), None)
+        if match is None:
+            break
+        line = match[0].start_mark.line + 1
+        node = match[1]
+    return line
+
+
+def _of_lang(terms: dict[str, Any], key: str, lang: str, default: Any = None) -> Any:
+    value = (terms.get(key) or {}).get(lang)
+    return default if value is None else value
 
 
 def build_grammar(terms: dict[str, Any], lang: str) -> ContactGrammar:
     """Compile the recognisers' patterns for `lang` from the terms file."""
     words = lang == "en"
-    parts = terms.get("day_parts", {}).get(lang, {})
+    parts = _of_lang(terms, "day_parts", lang, {})
     modes = {phrase: mode for mode, phrases in parts.items() for phrase in phrases or []}
-    part = _alternation(list(modes), words=words)
-    meridiem = {marker: half for half, markers in terms.get("meridiem", {}).items()
-                for marker in markers}
-    number_words = {k: int(v) for k, v in terms.get("number_words", {}).get(lang, {}).items()}
-    units = terms.get("count_units", {}).get(lang, {})
-    contact_units = frozenset(units.get("contact", []))
-    unit = _alternation(list(contact_units) + list(units.get("repeat", [])), words=words)
-    ordinal = _alternation(terms.get("ordinal_prefix", {}).get(lang, []), words=False)
-    periods = terms.get("periods", {}).get(lang, {})
-    verbs = terms.get("contact_verbs", {}).get(lang, [])
+    part = _alternation(modes, words=words)
+    meridiem = {marker: half for half, markers in (terms.get("meridiem") or {}).items()
+                for marker in markers or []}
+    number_words = {k: int(v) for k, v in _of_lang(terms, "number_words", lang, {}).items()}
+    units = _of_lang(terms, "count_units", lang, {})
+    contact_units = frozenset(units.get("contact") or [])
+    unit = _alternation(list(contact_units) + list(units.get("repeat") or []), words=words)
+    ordinals = tuple(_of_lang(terms, "ordinal_prefix", lang, []))
+    approximate = {k: int(v) for k, v in _of_lang(terms, "approximate", lang, {}).items()}
+    approx = _alternation(approximate, words=False)
+    periods = _of_lang(terms, "periods", lang, {})
+    verbs = _of_lang(terms, "contact_verbs", lang, [])
+    leads = _of_lang(terms, "time_leads", lang, [])
+    spoken_numbers = _alternation(number_words, words=False)
+    spoken_terms = _of_lang(terms, "spoken_times", lang, {})
+    spoken_minutes = {k: int(v) for k, v in (spoken_terms.get("minute_words") or {}).items()}
     if lang == "zh":
-        # The part of the day is looked up just before the match (see _day_part): a regex
-        # that starts with an alternation of day-part words is tried at every position.
-        times = (
-            re.compile(rf"(?P<h>\d{{1,2}}|{_CN_NUMBER})\s*(?:点钟?|时)"
-                       rf"(?:\s*(?P<m>\d{{1,2}}|{_CN_NUMBER}|半|一刻|三刻)\s*分?)?"),
+        hour_mark = _alternation(spoken_terms.get("hour_marks"), words=False)
+        minute_mark = _alternation(spoken_terms.get("minute_marks"), words=False)
+        minute_word = f"{_alternation(spoken_minutes, words=False)}|" if spoken_minutes else ""
+        # The part of the day is looked up just before the match (see _day_part_before): a
+        # regex that starts with an alternation of day-part words is tried at every position.
+        times: tuple[re.Pattern[str], ...] = (
+            re.compile(rf"(?P<h>\d{{1,2}}|{_CN_NUMBER})\s*{hour_mark}"
+                       rf"(?:\s*(?P<m>{minute_word}\d{{1,2}}|{_CN_NUMBER})\s*{minute_mark}?)?"),
             re.compile(r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?![\d:])"),
         )
-        number = rf"(?<!\d)(?P<n>\d{{1,3}}|{_CN_NUMBER})"
-        count = re.compile(rf"(?P<ord>{ordinal})?{number}\s*(?P<unit>{unit})")
+        count = re.compile(rf"(?P<n>\d{{1,3}}|{spoken_numbers}|{_CN_NUMBER})"
+                           rf"(?P<approx>{approx})?\s*(?P<unit>{unit})")
+        part_before = re.compile(rf"(?P<part>{part})\s*(?:{_alternation(leads, words=False)})?"
+                                 r"\s*$")
+        spoken = None
+        time_hint = re.compile(f"{hour_mark}|:")
     else:
-        marker = _alternation(list(meridiem), words=False)
+        marker = _alternation(meridiem, words=False)
+        h24 = _alternation([m for m, half in meridiem.items() if half == "h24"], words=False)
+        tail = rf"(?:\s*(?P<mer>{marker})(?![a-z]))?(?:\s+(?P<part>{part}))?"
+        # Starts with the digit (no look-behind) so the regex engine skips to digits fast; what
+        # may not stand before a time ($6 am, 5/22, 12.30) is tested in _clock_time.
         times = (re.compile(
-            rf"(?<![\d:.$£€,])(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?![\d:])"
-            rf"(?:\s*(?P<mer>{marker})(?![a-z]))?(?:\s+(?P<part>{part}))?"),)
-        spoken = "|".join(sorted(number_words, key=len, reverse=True)) or r"(?!x)x"
-        count = re.compile(rf"(?<![\w.])(?P<n>\d{{1,3}}|{spoken})\s+(?P<unit>{unit})")
+            rf"(?P<h>\d{{1,2}})(?:(?P<sep>[:.])(?P<m>\d{{2}})"
+            # a 24-hour time without a colon needs its marker: 0630hrs, 2115 hrs
+            rf"|(?P<m4>[0-5]\d)(?=\s*{h24}(?![a-z])))?(?![\d:])(?!\.\d){tail}"),)
+        count = re.compile(rf"(?P<n>\d{{1,3}}|{spoken_numbers})(?P<approx>{approx})?\s*"
+                           rf"(?P<unit>{unit})")
+        part_before = re.compile(rf"(?P<part>{part})\s*,?\s*{_alternation(leads, words=True)}"
+                                 r"\s*$")
+        spoken = _spoken_pattern(terms, number_words, tail)
+        time_hint = re.compile(r"\d")
+    span_terms = _of_lang(terms, "day_spans", lang, {})
+    span_units = {k: int(v) for k, v in (span_terms.get("units") or {}).items()}
+    gap = r"\s+" if words else r"\s*"
+    day_span = re.compile(
+        rf"(?:(?P<b>{_alternation(span_terms.get('before'), words=words)}){gap})?"
+        rf"(?P<d>\d{{1,3}}|{spoken_numbers}|{_CN_NUMBER if not words else _NEVER})\s*"
+        rf"(?P<u>{_alternation(span_units, words=words)})"
+        rf"(?:\s*(?P<a>{_alternation(span_terms.get('after'), words=words)}))?")
+    undated = _of_lang(terms, "undated_counts", lang, "none")
+    not_after = _of_lang(terms, "not_time_after", lang, [])
     return ContactGrammar(
         lang=lang, times=times, day_part_modes=modes, meridiem=meridiem, count=count,
         contact_units=contact_units,
-        day_period=re.compile(_alternation(periods.get("day", []), words=words)),
-        week_period=re.compile(_alternation(periods.get("week", []), words=words)),
+        day_period=re.compile(_alternation(periods.get("day"), words=words)),
+        week_period=re.compile(_alternation(periods.get("week"), words=words)),
+        longer_period=re.compile(_alternation(periods.get("longer"), words=words)),
         contact_verb=re.compile(_alternation(verbs, words=False)),
         number_words=number_words,
-        time_hint=re.compile(r"[点时:]" if lang == "zh" else r"\d"),
-        count_hint=re.compile(unit),
-        longest_part=max(map(len, modes), default=0))
+        part_before=part_before,
+        part_window=max(map(len, modes), default=0) + max(map(len, leads), default=0) + 4,
+        part_words=_without_contained(phrase.split()[-1] for phrase in modes),
+        spoken=spoken,
+        spoken_gates=_spoken_gates(spoken_terms, modes, meridiem, number_words),
+        spoken_minutes=spoken_minutes,
+        relative={k: int(v) for k, v in (spoken_terms.get("relative") or {}).items()},
+        not_time_after=re.compile(_alternation(not_after, words=False)) if not_after else None,
+        day_span=day_span, span_units=span_units, approximate=approximate,
+        undated_days=1 if undated == "day" else None,
+        ordinals=ordinals, clock_needs_mark=words,
+        time_hint=time_hint,
+        count_hints=_count_hint(list(contact_units) + list(units.get("repeat") or []), words))
 
 
-def _minutes_value(text: str | None) -> int | None:
+def _count_hint(units: list[str], words: bool) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """Quick tests for a count unit: substrings, and a pattern. An English unit of one or two
+    letters (10x) is looked for only right after a digit, or it would be in every note."""
+    if not words:
+        return (), re.compile(_alternation(units, words=False))
+    short = [u for u in units if len(u) <= 2]
+    return (_without_contained([u for u in units if len(u) > 2]),
+            re.compile(rf"\d\s?{_alternation(short, words=False)}(?![a-z])"))
+
+
+def _without_contained(words: Any) -> tuple[str, ...]:
+    """The words none of the others is a substring of: enough for an `in` test."""
+    ordered = sorted(set(words), key=len)
+    kept: list[str] = []
+    for word in ordered:
+        if not any(shorter in word for shorter in kept):
+            kept.append(word)
+    return tuple(kept)
+
+
+def _contains_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:  # noqa: SIM110 - a plain loop is faster than any() over a generator
+        if word in text:
+            return True
+    return False
+
+
+def _spoken_pattern(terms: dict[str, Any], numbers: dict[str, int],
+                    tail: str) -> re.Pattern[str] | None:
+    """English clock times in words: quarter to seven, half past 6, half six, seven o'clock,
+    six forty-five."""
+    spoken = _of_lang(terms, "spoken_times", "en", {})
+    if not spoken:
+        return None
+    hour_words = _alternation([w for w, v in numbers.items() if 1 <= v <= 12], words=False)
+    minute_words = _alternation(list(spoken.get("minute_words") or {})
+                                + [w for w, v in numbers.items() if 1 <= v < 60], words=False)
+    tens = _alternation([w for w, v in numbers.items() if v in (20, 30, 40, 50)], words=False)
+    ones = _alternation([w for w, v in numbers.items() if 1 <= v <= 9], words=False)
+    teens = _alternation([w for w, v in numbers.items() if 10 <= v <= 19], words=False)
+    hour = rf"(?:{hour_words}|\d{{1,2}})"
+    minute_unit = _alternation(spoken.get("minute_unit"), words=False)
+    body = "|".join([
+        rf"(?P<sm>{minute_words}|\d{{1,2}})(?:\s+{minute_unit})?\s+"
+        rf"(?P<rel>{_alternation(spoken.get('relative'), words=False)})\s+(?P<sh>{hour})",
+        rf"(?:{_alternation(spoken.get('half_hour'), words=False)})\s+(?P<hh>{hour_words})",
+        rf"(?P<oh>{hour})\s*(?:{_alternation(spoken.get('oclock'), words=False)})",
+        rf"(?P<ch>{hour_words})[\s-](?P<cm>{tens}(?:[\s-]{ones})?|{teens})",
+    ])
+    return re.compile(rf"(?<![a-z\d])(?:{body})(?![a-z\d']){tail}")
+
+
+def _spoken_gates(spoken: dict[str, Any], modes: dict[str, str], meridiem: dict[str, str],
+                  numbers: dict[str, int]) -> tuple[tuple[str, ...], ...]:
+    """Substrings a note needs before the spoken-time pattern is worth trying: a day part or
+    am/pm after a word (a time in words is never read without one), and a word of the time
+    itself (quarter, half, o'clock, a number word). `5 to 7 in the morning` fails the second
+    gate; the clock-time pattern then reads `7 in the morning`."""
+    if not spoken:
+        return ()
+    day = ({phrase.split()[-1] for phrase in modes}
+           | {" " + m.rstrip(".") for m, half in meridiem.items() if half != "h24"})
+    clock = (set(spoken.get("minute_words") or ()) | set(spoken.get("half_hour") or ())
+             | set(spoken.get("oclock") or ()) | {w for w, v in numbers.items() if 1 <= v < 60})
+    return _without_contained(day), _without_contained(clock)
+
+
+def _minutes_value(grammar: ContactGrammar, text: str | None) -> int | None:
     if not text:
         return 0
-    return {"半": 30, "一刻": 15, "三刻": 45}.get(text, chinese_number(text))
+    return (grammar.spoken_minutes or {}).get(text, chinese_number(text))
 
 
 def clock_minutes(hour: int, minute: int, mode: str | None, half: str | None) -> int | None:
-    """Minutes after midnight, or None when the text does not say morning or evening."""
+    """Minutes after midnight, or None when the text does not say morning or evening.
+
+    `half` is "am", "pm" or "h24" (a 24-hour time: 07:30, 21:15hrs); `mode` is how the day
+    part reads the hour (see recognizer_terms.yaml, day_parts).
+    """
     if not (0 <= hour <= 24 and 0 <= minute < 60):
         return None
     if half == "am":
         hour = 0 if hour == 12 else hour
     elif half == "pm":
         hour = hour if hour == 12 else hour + 12
+    elif half == "h24":
+        pass
+    elif mode == "small_hours":
+        hour = 0 if hour == 12 else hour
     elif mode == "afternoon" and 1 <= hour <= 11:
         hour += 12
     elif mode == "evening":
@@ -149,89 +348,196 @@ def clock_minutes(hour: int, minute: int, mode: str | None, half: str | None) ->
     return (hour * 60 + minute) % _MINUTES_IN_DAY
 
 
-def _hhmm(value: Any, default: str) -> int:
-    hours, _, minutes = str(value or default).partition(":")
-    return int(hours) * 60 + int(minutes or 0)
+@lru_cache(maxsize=64)
+def _window(start: str, end: str) -> tuple[int, int]:
+    def minutes(value: str) -> int:
+        hours, _, mins = value.partition(":")
+        return int(hours) * 60 + int(mins or 0)
+    return minutes(start), minutes(end)
 
 
 def allowed_window(policy: dict[str, Any]) -> tuple[int, int]:
     hours = policy.get("allowed_hours") or {}
-    return _hhmm(hours.get("start"), "08:00"), _hhmm(hours.get("end"), "21:00")
+    return _window(str(hours.get("start") or "08:00"), str(hours.get("end") or "21:00"))
 
 
 def find_contact_times(text: str, context: RecognizerContext) -> list[Span]:
     grammar: ContactGrammar = context.grammar
-    if grammar.time_hint.search(text) is None:
+    spoken = list(grammar.spoken.finditer(text)) if grammar.spoken is not None and all(
+        _contains_any(text, gate) for gate in grammar.spoken_gates) else []
+    if not spoken and grammar.time_hint.search(text) is None:
         return []
     start, end = allowed_window(context.policy)
     spans = []
+    for match in spoken:
+        found = _spoken_time(grammar, text, match)
+        if found is not None and (found[2] < start or found[2] > end):
+            spans.append(found[:2])
+    parts_present: bool | None = None
     for pattern in grammar.times:
         for match in pattern.finditer(text):
-            hour = grammar.number(match.group("h"))
-            minute = _minutes_value(match.groupdict().get("m"))
-            if hour is None or minute is None:
-                continue
-            part = _day_part(grammar, text, match)
-            mode = grammar.day_part_modes.get(part)
-            half = grammar.meridiem.get(match.groupdict().get("mer") or "")
-            value = clock_minutes(hour, minute, mode, half)
-            if value is not None and (value < start or value > end):
-                # Highlight 晚上十一点半, not only 十一点半: the day part is what makes it late.
-                begin = match.start()
-                if part and "part" not in match.re.groupindex:
-                    begin = text.rfind(part, max(0, begin - grammar.longest_part - 1), begin)
-                spans.append((begin, match.end()))
+            begin, finish = match.span()
+            if grammar.clock_needs_mark:
+                # Most English candidates are dates, amounts and reference numbers: rule them
+                # out before reading the match.
+                if begin and text[begin - 1] in _NOT_BEFORE_TIME:
+                    continue
+                if finish - begin <= 2:  # a bare number: a time only after `tonight at`
+                    if parts_present is None:
+                        parts_present = _contains_any(text, grammar.part_words)
+                    if not parts_present:
+                        continue
+            if spoken and any(m.start() < finish and begin < m.end() for m in spoken):
+                continue  # `half past 6 in the morning` is read once, in words
+            found = _clock_time(grammar, text, match)
+            if found is not None and (found[2] < start or found[2] > end):
+                spans.append(found[:2])
     return spans
 
 
-def _day_part(grammar: ContactGrammar, text: str, match: re.Match[str]) -> str:
-    """The day-part word written right before (zh) or after (en) a clock time, or ""."""
-    if "part" in match.re.groupindex:
-        return match.group("part") or ""
-    before = text[max(0, match.start() - grammar.longest_part - 1):match.start()].rstrip()
-    modes = grammar.day_part_modes
-    for length in range(min(grammar.longest_part, len(before)), 0, -1):
-        if before[-length:] in modes:
-            return before[-length:]
-    return ""
+def _clock_time(grammar: ContactGrammar, text: str,
+                match: re.Match[str]) -> tuple[int, int, int] | None:
+    """(start, end, minutes after midnight) of a clock time in digits, or None."""
+    groups = match.groupdict()
+    hour = grammar.number(groups["h"])
+    minute = _minutes_value(grammar, groups.get("m") or groups.get("m4"))
+    if hour is None or minute is None:
+        return None
+    if grammar.not_time_after is not None and grammar.not_time_after.match(text, match.end()):
+        return None  # 两点五万 is an amount
+    half = grammar.meridiem.get(groups.get("mer") or "")
+    if "sep" in groups and groups["sep"] != ":" and not groups["m4"]:
+        if half == "h24":
+            return None  # `for 5 hours` is a duration; 21:15hrs and 2115hrs are times
+        # English: `at 22` or `5/22` is no time, and `23.50` is an amount, unless the text
+        # says am/pm or which part of the day (10 at night, 6.30am, tonight at 10).
+        if half is None and not groups["part"] and (
+                not any(word in text for word in grammar.part_words)
+                or _day_part_before(grammar, text, match.start()) is None):
+            return None
+    if half is None and len(groups["h"]) == 2 and groups["h"].startswith("0"):
+        half = "h24"  # 07:30 is written on a 24-hour clock
+    return _reading(grammar, text, match, hour, minute, half)
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right_match = _SENTENCE_END.search(text, end)
-    return text[left:right_match.start() if right_match else len(text)]
+def _spoken_time(grammar: ContactGrammar, text: str,
+                 match: re.Match[str]) -> tuple[int, int, int] | None:
+    """(start, end, minutes after midnight) of a clock time in words, or None."""
+    groups = match.groupdict()
+    minute = 0
+    if groups["rel"]:
+        hour = grammar.number(groups["sh"])
+        minute = (grammar.spoken_minutes or {}).get(groups["sm"]) or grammar.number(
+            groups["sm"]) or 0
+        if hour is not None and (grammar.relative or {}).get(groups["rel"], 1) < 0:
+            hour, minute = (hour - 1) or 12, 60 - minute
+    elif groups["hh"]:
+        hour, minute = grammar.number(groups["hh"]), 30
+    elif groups["oh"]:
+        hour = grammar.number(groups["oh"])
+    else:
+        hour, minute = grammar.number(groups["ch"]), grammar.number(groups["cm"]) or 0
+    if hour is None or not (1 <= hour <= 12 and 0 <= minute < 60):
+        return None
+    half = grammar.meridiem.get(groups.get("mer") or "")
+    return _reading(grammar, text, match, hour, minute, half)
 
 
-def attempt_cap(policy: dict[str, Any], period: str) -> int | None:
-    """The most contacts allowed in a day or a week under `policy`."""
+def _reading(grammar: ContactGrammar, text: str, match: re.Match[str], hour: int, minute: int,
+             half: str | None) -> tuple[int, int, int] | None:
+    """Apply the day part (after the time, or before it) and am/pm; the span includes the
+    day part, since it is what makes the time late (晚上十一点半, not only 十一点半)."""
+    begin = match.start()
+    part = match.groupdict().get("part") or ""
+    if not part and half is None:
+        found = _day_part_before(grammar, text, begin)
+        if found is not None:
+            part, begin = found
+    value = clock_minutes(hour, minute, grammar.day_part_modes.get(part), half)
+    return None if value is None else (begin, match.end(), value)
+
+
+def _day_part_before(grammar: ContactGrammar, text: str, start: int) -> tuple[str, int] | None:
+    """The day-part word written just before a clock time, and where it starts."""
+    if grammar.part_before is None:
+        return None
+    offset = max(0, start - grammar.part_window)
+    found = grammar.part_before.search(text, offset, start)
+    if found is None:
+        return None
+    return found.group("part"), found.start("part")
+
+
+def _bounds(pattern: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in pattern.finditer(text, 0, start)), default=0)
+    right_match = pattern.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
+def attempt_cap(policy: dict[str, Any], days: int) -> int | None:
+    """The most contacts allowed in `days` days under `policy`: the daily cap for each day and
+    the 7-day cap for each 7 days begun, whichever is lower."""
     per_day, per_week = policy.get("max_attempts_per_day"), policy.get("max_attempts_per_7_days")
-    if period == "day":
-        return per_day if per_day is not None else per_week
+    caps = []
+    if per_day is not None:
+        caps.append(per_day * days)
     if per_week is not None:
-        return per_week
-    return per_day * 7 if per_day is not None else None
+        caps.append(per_week * -(-days // 7))
+    return min(caps) if caps else None
+
+
+def _period_days(grammar: ContactGrammar, text: str, left: int, right: int) -> int | None:
+    """How many days the count in text[left:right] (a sentence) is measured over, or None."""
+    if grammar.day_period.search(text, left, right):
+        return 1
+    if grammar.day_span is not None and grammar.span_units:
+        for span in grammar.day_span.finditer(text, left, right):
+            if span.group("b") or span.group("a"):
+                days = grammar.number(span.group("d"))
+                if days:
+                    return days * grammar.span_units.get(span.group("u"), 1)
+    if grammar.week_period.search(text, left, right):
+        return 7
+    return None
+
+
+def _continues_word(grammar: ContactGrammar, char: str) -> bool:
+    """A count cannot start right after a digit, `:` or `.` (or a letter, in English)."""
+    return char.isdigit() or char in ":." or (grammar.clock_needs_mark and char.isalpha())
 
 
 def find_contact_counts(text: str, context: RecognizerContext) -> list[Span]:
     grammar: ContactGrammar = context.grammar
-    if grammar.count_hint.search(text) is None:
+    words, pattern = grammar.count_hints
+    if not _contains_any(text, words) and pattern.search(text) is None:
         return []
     spans = []
     for match in grammar.count.finditer(text):
+        begin = match.start()
+        if begin and _continues_word(grammar, text[begin - 1]):
+            continue  # 19:30回拨, a12 calls: part of something else
         count = grammar.number(match.group("n"))
         if count is None:
             continue
-        sentence = _sentence_around(text, match.start(), match.end())
-        if grammar.day_period.search(sentence):
-            period = "day"
-        elif grammar.week_period.search(sentence):
-            period = "week"
-        else:
+        count += (grammar.approximate or {}).get(match.group("approx") or "", 0)
+        left, right = _bounds(_SENTENCE_END, text, match.start(), match.end())
+        days = _period_days(grammar, text, left, right)
+        if days is None:
+            # No period: a day's count in languages whose notes record one day's work, when a
+            # contact verb is in the same clause; never an ordinal (第5次跟进) or a longer period.
+            if (grammar.undated_days is None
+                    or any(text.endswith(o, 0, begin) for o in grammar.ordinals)
+                    or (grammar.longer_period is not None
+                        and grammar.longer_period.search(text, left, right))):
+                continue
+            clause_left, clause_right = _bounds(_CLAUSE_END, text, match.start(), match.end())
+            if not grammar.contact_verb.search(text, clause_left, clause_right):
+                continue
+            days = grammar.undated_days
+        elif (match.group("unit") not in grammar.contact_units
+              and not grammar.contact_verb.search(text, left, right)):
             continue
-        if match.group("unit") not in grammar.contact_units and not grammar.contact_verb.search(
-                sentence):
-            continue
-        cap = attempt_cap(context.policy, period)
+        cap = attempt_cap(context.policy, days)
         if cap is not None and count > cap:
             spans.append(match.span())
     return spans

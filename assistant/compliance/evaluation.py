@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.compliance.checker import Checker
+from assistant.compliance.language import detect_language
 from assistant.compliance.rules import CATEGORIES
 from assistant.errors import InvalidInput
 
@@ -89,8 +90,9 @@ class Report:
         }
 
 
-def read_labelled(path: Path) -> Iterator[LabelledNote]:
-    """Labelled notes of a JSONL file; a bad line is an error naming file and line."""
+def read_labelled(path: Path, *, lang: str | None = None) -> Iterator[LabelledNote]:
+    """Labelled notes of a JSONL file (only those in `lang`, when given; a note without a
+    lang is detected); a bad line is an error naming file and line."""
     with Path(path).open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -104,7 +106,10 @@ def read_labelled(path: Path) -> Iterator[LabelledNote]:
             unknown = labels - set(CATEGORIES)
             if unknown:
                 raise InvalidInput(f"{path}:{number}: unknown label(s) {sorted(unknown)}")
-            yield LabelledNote(data.get("id", number), text, labels, data.get("lang"),
+            note_lang = data.get("lang")
+            if lang is not None and (note_lang or detect_language(text)) != lang:
+                continue
+            yield LabelledNote(data.get("id", number), text, labels, note_lang,
                                data.get("jurisdiction"))
 
 

@@ -30,7 +30,9 @@ _SEPARATORS = re.compile(r"[ \-]")
 _RESIDENT_ID = re.compile(rf"{_EDGE_BEFORE}\d{{6}}[ \-]?\d{{8}}[ \-]?\d{{3}}[\dXx](?![0-9A-Za-z*•])")
 _CARD = re.compile(rf"{_EDGE_BEFORE}\d{{3,}}(?:[ \-]\d{{3,}})*{_EDGE_AFTER}")
 _SSN = re.compile(rf"{_EDGE_BEFORE}\d{{3}}([ \-]?)\d{{2}}\1\d{{4}}{_EDGE_AFTER}")
-_NINO = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?![0-9A-Za-z])")
+# A NINO is written in pairs as often as not: `ZH 84 41 20 A`, `zh-84-41-20-a`, `ZH844120A`.
+_NINO = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}[ \-]{0,2}\d{2}[ \-]{0,2}\d{2}[ \-]{0,2}\d{2}"
+                   r"[ \-]{0,2}[A-Da-d](?![0-9A-Za-z])")
 
 # Issuer identification: the first digits of the card networks seen in our markets
 # (Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, UnionPay 62/81, Discover 6011/64/65,

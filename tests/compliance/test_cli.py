@@ -159,3 +159,76 @@ def test_rules_schema_writes_json_schemas(tmp_path):
     rule = schema["$defs"]["Rule"]
     assert "threat.arrest" in rule["properties"]["category"]["enum"]
     assert "pass" in schema["$defs"]["Examples"]["properties"]
+
+
+@pytest.fixture
+def labelled_file(tmp_path) -> Path:
+    rows = [
+        {"id": "z1", "lang": "zh", "text": "再不还就报警抓你", "labels": []},
+        {"id": "z2", "text": "告知不会坐牢", "labels": ["threat.arrest"]},  # lang detected
+        {"id": "e1", "lang": "en", "text": "called at 6:30am [note]", "labels": []},
+        {"id": "e2", "text": "called at 6:30am", "labels": ["harassment.time"]},
+    ]
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    return path
+
+
+def test_eval_errors_print_styles_not_markup_and_note_text_as_written(labelled_file,
+                                                                    fixture_rules_dir):
+    result = run("eval", str(labelled_file), "--errors", "--rules-dir", str(fixture_rules_dir))
+    assert result.exit_code == 0, result.output
+    assert "[bold]" not in result.stdout and "[red]" not in result.stdout
+    assert "z1 再不还就报警抓你" in result.stdout
+    assert "e1 called at 6:30am [note]" in result.stdout  # brackets in a note are kept
+    assert "FP threat.arrest" in result.stdout and "FN threat.arrest" in result.stdout
+
+
+@pytest.mark.parametrize("lang, ids", [("zh", {"z1", "z2"}), ("en", {"e1"})])
+def test_eval_lang_keeps_only_notes_of_that_language(labelled_file, fixture_rules_dir,
+                                                     lang, ids):
+    result = run("eval", str(labelled_file), "--lang", lang, "--json", "--errors",
+                 "--rules-dir", str(fixture_rules_dir))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["lang"] == lang and summary["notes"] == 2
+    assert {e["id"] for e in summary["errors"]} == ids
+    assert set(summary["per_category"]) == (
+        {"threat.arrest"} if lang == "zh" else {"harassment.time"})
+    for figures in summary["per_category"].values():
+        assert set(figures) == {"precision", "recall", "f1", "support", "tp", "fp", "fn"}
+    assert {"micro", "compliant_notes", "compliant_flagged", "compliant_flag_rate"} <= set(
+        summary)
+    table = run("eval", str(labelled_file), "--lang", lang, "--rules-dir", str(fixture_rules_dir))
+    assert f"({lang} only)" in table.stdout
+
+
+def test_eval_without_lang_reports_all_notes_and_lang_null(labelled_file, fixture_rules_dir):
+    result = run("eval", str(labelled_file), "--json", "--rules-dir", str(fixture_rules_dir))
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["notes"] == 4 and summary["lang"] is None
+
+
+def test_eval_rejects_an_unknown_lang(labelled_file, fixture_rules_dir):
+    result = run("eval", str(labelled_file), "--lang", "fr", "--rules-dir",
+                 str(fixture_rules_dir))
+    assert result.exit_code != 0
+    assert "'fr' is not one of zh, en" in str(result.exception)
+
+
+def test_check_reports_each_kind_of_malformed_line_and_goes_on(tmp_path, fixture_rules_dir):
+    lines = ['{"id": 1, "text": "bad \\ud800 surrogate"}', "[1, 2]", "null",
+             '{"id": 4, "text": 5}', '{"id": 5, "text": "x", "lang": 3}',
+             '{"id": "\\udc00", "text": "x"}', '{"id": 7, "text": "让你坐牢"}']
+    path = tmp_path / "malformed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("check", str(path), "--rules-dir", str(fixture_rules_dir))
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [set(r) for r in records[:6]] == [{"line", "error"}] * 6
+    assert [r["line"] for r in records[:6]] == [1, 2, 3, 4, 5, 6]
+    assert "'text' is not valid Unicode" in records[0]["error"]
+    assert "JSON object" in records[1]["error"] and "JSON object" in records[2]["error"]
+    assert "'lang' must be a string" in records[4]["error"]
+    assert "'id' is not valid Unicode" in records[5]["error"]
+    assert records[6]["id"] == 7 and records[6]["findings"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,13 +17,35 @@ SEPARATORS = [" ", "*", "-", ".", "·", "  ", "_", "\u200b"]
 
 def test_traditional_and_full_width_are_folded_one_to_one():
     result = normalise("再不還就報警！ＡＢＣ１２３", "zh")
-    assert result.text == "再不还就报警!ABC123"
+    assert result.text == "再不还就报警!abc123"
     assert result.origin is None  # nothing dropped: offsets are the identity
 
 
-def test_english_is_lowercased_but_chinese_keeps_latin_case():
+def test_latin_letters_are_lowercased_in_both_languages():
     assert normalise("Called At 6AM", "en").text == "called at 6am"
-    assert normalise("客户说OK", "zh").text == "客户说OK"
+    assert normalise("客户说OK", "zh").text == "客户说ok"
+    assert normalise("让你ＺＵＯ ＬＡＯ", "zh").text == "让你zuo lao"  # full-width capitals
+
+
+@pytest.mark.parametrize("original, expected, disguised", [
+    ("再不还就让你ｚｕｏ牢", "再不还就让你zuo牢", "ｚｕｏ牢"),
+    ("再不还就让你zuo 牢", "再不还就让你zuo牢", "zuo 牢"),
+    ("再不还我就bao-警", "再不还我就bao警", "bao-警"),
+    ("再不还就让你坐 * lao", "再不还就让你坐lao", "坐 * lao"),
+    ("我们会报.JING处理", "我们会报jing处理", "报.JING"),
+])
+def test_pinyin_for_one_character_is_joined_to_its_neighbour(original, expected, disguised):
+    result = normalise(original, "zh")
+    assert result.text == expected
+    start = len(expected) - len(expected.lstrip("再不还就让你我们会"))
+    end = start + len(normalise(disguised, "zh").text)
+    begin, finish = result.to_original(start, end)
+    assert original[begin:finish] == disguised
+
+
+def test_separators_between_latin_words_and_digits_are_kept():
+    assert normalise("bao jing", "zh").text == "bao jing"  # two pinyin words: rule data
+    assert normalise("打了 15 次", "zh").text == "打了 15 次"
 
 
 def test_obfuscation_inside_chinese_words_is_collapsed_with_an_offset_map():
@@ -92,3 +115,13 @@ def test_offset_map_is_monotonic_and_in_range_for_any_text(text):
                 len(char) == 1)
     else:
         assert len(result.text) == len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("坐牢报警zuoLAObj ＺＵ*-._·\u200b,、")), max_size=30))
+def test_offset_map_points_every_kept_character_at_its_source(text):
+    result = normalise(text, "zh")
+    origin = result.origin or range(len(text))
+    for index, char in enumerate(result.text):
+        source = text[origin[index]]
+        assert normalise(source, "zh").text in (char, "")
