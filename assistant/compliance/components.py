@@ -275,29 +275,19 @@ class RuleComponent:
         return hits
 
     def patterns_to_run(self, columns: dict[str, list[int]], jurisdiction: str,
-                        present: dict[str, set[int]] | None = None) -> Iterator[int]:
+                        gated: tuple[set[int], set[int]] | None = None) -> Iterator[int]:
         """Token patterns worth a Matcher call on a note whose words (ORTH, NORM, LOWER ids
         per token) are `columns`: an anchor word, a word of every required condition, and
         the words in pattern order at allowed distances (anchors.py). The candidate gate
-        calls this on remembered words, without a Doc, and may pass the distinct words."""
-        if present is None:
-            present = {"orth": set(columns["orth"]), "norm": set(columns["norm"])}
-        keys = set(self.always_run)
-        # Set intersections first (C speed): most words of a note gate nothing.
-        for orth in present["orth"] & self.orth_gate_words:
-            keys.update(self.orth_gates[orth])
-        for norm in present["norm"] & self.norm_gate_words:
-            keys.update(self.norm_gates[norm])
-        if not keys:
+        calls this on remembered words, without a Doc, and passes `gated` (what
+        `word_gates` gives, joined over the note's chunks)."""
+        if gated is None:
+            gated = self.word_gates(set(columns["orth"]), set(columns["norm"]))
+        keys, satisfied = gated
+        if not keys and not self.always_run:
             return
-        keys &= self._pattern_keys_for(jurisdiction)
+        keys = (keys | set(self.always_run)) & self._pattern_keys_for(jurisdiction)
         positions: dict[int, list[int]] = {}
-        # Required word conditions the note satisfies (each condition is numbered once).
-        satisfied: set[int] = set()
-        for orth in present["orth"] & self.orth_condition_words:
-            satisfied.update(self.orth_conditions[orth])
-        for norm in present["norm"] & self.norm_condition_words:
-            satisfied.update(self.norm_conditions[norm])
         required_conditions = self.required_conditions
         for key in sorted(keys):
             if not required_conditions[key] <= satisfied:
@@ -306,6 +296,23 @@ class RuleComponent:
             if chain is not None and not self._chain_possible(chain, columns, positions):
                 continue
             yield key
+
+    def word_gates(self, orths: set[int] | frozenset[int], norms: set[int] | frozenset[int]
+                   ) -> tuple[set[int], set[int]]:
+        """Token patterns anchored by these words, and the required conditions (numbered
+        once each) the words satisfy."""
+        keys: set[int] = set()
+        # Set intersections first (C speed): most words of a note gate nothing.
+        for orth in orths & self.orth_gate_words:
+            keys.update(self.orth_gates[orth])
+        for norm in norms & self.norm_gate_words:
+            keys.update(self.norm_gates[norm])
+        satisfied: set[int] = set()
+        for orth in orths & self.orth_condition_words:
+            satisfied.update(self.orth_conditions[orth])
+        for norm in norms & self.norm_condition_words:
+            satisfied.update(self.norm_conditions[norm])
+        return keys, satisfied
 
     def _pattern_keys_for(self, jurisdiction: str) -> frozenset[int]:
         """Token patterns whose rule applies in `jurisdiction`."""

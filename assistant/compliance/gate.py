@@ -48,9 +48,10 @@ WORD_HITS_KEY = "compliance_word_hits"  # hits of single-word REGEX patterns
 if TYPE_CHECKING:
     from assistant.compliance.components import RuleComponent
 
-# Remembered per chunk: ORTH, NORM, LOWER ids of its tokens in order; distinct ORTH, NORM ids.
+# Remembered per chunk: ORTH, NORM, LOWER ids of its tokens in order; distinct ORTH, NORM ids;
+# the token patterns its words anchor and the required conditions they satisfy.
 _ChunkWords = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], frozenset[int],
-                    frozenset[int]]
+                    frozenset[int], frozenset[int], frozenset[int]]
 # (rules served, spans) of each active recogniser, in the component's order.
 Recognized = list[tuple[tuple[int, ...], list[Span]]]
 
@@ -143,20 +144,22 @@ class CandidateGate:
                 return True, {}
             return self._recognized(text, jurisdiction)
         words = self._note_words(text)
-        present = {"orth": set().union(*[w[3] for w in words])}
+        orths = set().union(*[w[3] for w in words])
         key_words = self.key_words
-        found = {key for key in found
-                 if any(needed <= present["orth"] for needed in key_words[key])}
-        if self._terms_match(found, plan):
-            return True, {}
-        present["norm"] = set().union(*[w[4] for w in words])
+        found = {key for key in found if any(needed <= orths for needed in key_words[key])}
+        # The token-pattern stage is worked out here in any case (from what each chunk
+        # gates, remembered with its words) and handed on, so the pipeline skips it.
         columns = _Columns(words)
         component = self.component
-        word_hits = component.word_regex_hits(columns, jurisdiction, present)
-        patterns = list(component.patterns_to_run(columns, jurisdiction, present))
-        if word_hits or patterns:
-            return True, {PATTERN_KEYS_KEY: patterns, WORD_HITS_KEY: word_hits}
-        return self._recognized(text, jurisdiction)
+        word_hits = component.word_regex_hits(
+            columns, jurisdiction, {"orth": orths, "norm": set().union(*[w[4] for w in words])})
+        gated = (set().union(*[w[5] for w in words]), set().union(*[w[6] for w in words]))
+        patterns = list(component.patterns_to_run(columns, jurisdiction, gated))
+        worked_out = {PATTERN_KEYS_KEY: patterns, WORD_HITS_KEY: word_hits}
+        if word_hits or patterns or self._terms_match(found, plan):
+            return True, worked_out
+        needed, recognized = self._recognized(text, jurisdiction)
+        return needed, worked_out | recognized
 
     def _recognized(self, text: str, jurisdiction: str) -> tuple[bool, dict[str, Any]]:
         recognized = self.component.recognizer_spans(text, jurisdiction)
@@ -192,9 +195,8 @@ class CandidateGate:
         return False
 
     def _chunk_words(self, chunk: str, *, spaces: bool = False) -> _ChunkWords:
-        """(ORTH ids, NORM ids, LOWER ids, distinct ORTH ids, distinct NORM ids) of a chunk's
-        tokens (only its whitespace tokens when `spaces`), tokenized once per distinct
-        chunk."""
+        """What the gate remembers of a chunk's tokens (only its whitespace tokens when
+        `spaces`; see _ChunkWords), tokenized once per distinct chunk."""
         memo_key = "\0" + chunk if spaces else chunk
         words = self._chunks.get(memo_key)
         if words is None:
@@ -203,8 +205,9 @@ class CandidateGate:
             tokens = [t for t in self.component.nlp.tokenizer(chunk) if t.is_space or not spaces]
             orths = tuple(t.orth for t in tokens)
             norms = tuple(t.norm for t in tokens)
+            keys, satisfied = self.component.word_gates(frozenset(orths), frozenset(norms))
             words = (orths, norms, tuple(t.lower for t in tokens), frozenset(orths),
-                     frozenset(norms))
+                     frozenset(norms), frozenset(keys), frozenset(satisfied))
             self._chunks[memo_key] = words
         return words
 
