@@ -422,7 +422,7 @@ class RuleComponent:
             candidates.update(triggers[term])
         for key in candidates:
             groups = self.sequence_groups[key]
-            if any(present.isdisjoint(group) for group in groups):
+            if any(map(present.isdisjoint, groups)):
                 continue
             rule, seq, count = self.sequences[key]
             found = {index: [(start, end) for term, start, end in term_hits if term in group]
