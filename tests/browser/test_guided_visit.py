@@ -40,6 +40,12 @@ def test_chinese_visit_from_checklist_through_hardship_to_promise(phone_page, li
     expect(blocked).to_be_visible()
     expect(blocked.locator("button")).to_be_disabled()
     expect(blocked).to_contain_text("至少2名")
+    # The swapped-in panel must be wired up by htmx before its select can trigger a reload.
+    page.wait_for_function("""() => {
+        const select = document.querySelector('form.verdict-block select[name="staff_count"]');
+        return Boolean(select && select['htmx-internal-data']
+                       && select['htmx-internal-data'].initHash);
+    }""")
     blocked.locator('select[name="staff_count"]').select_option("2")
     visit_form = page.locator('form.start-form.verdict-allow[data-channel="visit"]')
     expect(visit_form).to_be_visible()
