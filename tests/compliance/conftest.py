@@ -26,3 +26,16 @@ def fixture_rules_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def checker(fixture_rules_dir) -> Checker:
     return Checker.from_dir(fixture_rules_dir)
+
+
+@pytest.fixture
+def regex_rules_dir(fixture_rules_dir, tmp_path) -> Path:
+    """The fixture packs plus a single-word REGEX pattern (`jaaailed`) in the us conduct rule."""
+    folder = tmp_path / "rules"
+    shutil.copytree(fixture_rules_dir, folder)
+    rule_file = folder / "us" / "conduct.yaml"
+    rule_file.write_text(rule_file.read_text("utf-8").replace(
+        "        - [{LEMMA: arrest}, {LOWER: you}]",
+        "        - [{LEMMA: arrest}, {LOWER: you}]\n        - [{LOWER: {REGEX: '^j+a+i+l+e?d?$'}}]"),
+        "utf-8")
+    return folder

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -122,15 +121,8 @@ def test_gate_keeps_every_finding_on_generated_text(project_pair, lang):
     check()
 
 
-def test_gate_keeps_every_finding_of_the_fixture_packs(fixture_rules_dir, tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(fixture_rules_dir, folder)
-    rule_file = folder / "us" / "conduct.yaml"
-    rule_file.write_text(rule_file.read_text("utf-8").replace(
-        "        - [{LEMMA: arrest}, {LOWER: you}]",
-        "        - [{LEMMA: arrest}, {LOWER: you}]\n        - [{LOWER: {REGEX: '^j+a+i+l+e?d?$'}}]"),
-        "utf-8")
-    checker = Checker.from_dir(folder)
+def test_gate_keeps_every_finding_of_the_fixture_packs(regex_rules_dir):
+    checker = Checker.from_dir(regex_rules_dir)
     notes = [("you will be JAAILED today", "en"), ("jail", "en"), ("the jailer called", "en"),
              ("Told him he is arrested if he skips", "en"), ("we'll ARREST you", "en"),
              ("再不还就報 警抓你", "zh"), ("客户称要报警，我说再不还让你坐牢", "zh"),
