@@ -80,11 +80,9 @@ class Checker:
               jurisdiction: str | None = None) -> list[Finding]:
         """Findings in `text`, offsets into `text` itself, most severe first."""
         lang, jurisdiction = resolve(text, lang, jurisdiction)
-        norm = normalise(text, lang)
-        needed, worked_out = self._scan(norm, lang, jurisdiction)
-        if not needed:
+        norm, doc = self._gated(text, lang, jurisdiction)
+        if doc is None:
             return []
-        doc = self._doc(norm, lang, jurisdiction, worked_out)
         # The pipes are called directly: Language.__call__ adds ~10 µs of bookkeeping per
         # note, as much as the rule matching itself.
         for _, process in self.pipelines[lang].pipeline:
@@ -96,21 +94,18 @@ class Checker:
         need a Doc go through nlp.pipe."""
         for lang, batch in _batches_by_language(items):
             nlp = self.pipelines[lang]
-            prepared = []
-            for text, jurisdiction in batch:
-                norm = normalise(text, lang)
-                needed, worked_out = self._scan(norm, lang, jurisdiction)
-                doc = self._doc(norm, lang, jurisdiction, worked_out) if needed else None
-                prepared.append((norm, doc))
+            prepared = [self._gated(text, lang, jurisdiction) for text, jurisdiction in batch]
             docs = nlp.pipe((doc for _, doc in prepared if doc is not None),
                             batch_size=PIPE_BATCH_SIZE)
             for norm, doc in prepared:
                 yield [] if doc is None else self._findings(norm, next(docs))
 
-    def _scan(self, norm: Normalised, lang: str, jurisdiction: str
-              ) -> tuple[bool, dict[str, Any]]:
+    def _gated(self, text: str, lang: str, jurisdiction: str) -> tuple[Normalised, Doc | None]:
+        """The normalised note and its Doc, or None when the gate finds no possible candidate."""
+        norm = normalise(text, lang)
         gate = self.gates.get(lang)
-        return gate.scan(norm.text, jurisdiction) if gate is not None else (True, {})
+        needed, worked_out = gate.scan(norm.text, jurisdiction) if gate else (True, {})
+        return norm, (self._doc(norm, lang, jurisdiction, worked_out) if needed else None)
 
     def _prepare(self, text: str, lang: str, jurisdiction: str) -> tuple[Normalised, Doc]:
         """The normalised note and its Doc, ready for the pipes (no gate)."""
