@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,21 +22,26 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 from spacy.vocab import Vocab
 
-from assistant.compliance.anchors import (
-    pattern_chain,
-    pattern_requirements,
-    rule_anchors,
-    single_word_regex,
-)
 from assistant.compliance.contact_recognizers import ContactGrammar, build_grammar
-from assistant.compliance.gate import PATTERN_KEYS_KEY, RECOGNIZED_KEY, WORD_HITS_KEY
+from assistant.compliance.gate import RECOGNIZED_KEY, TOKEN_PATTERNS_KEY
 from assistant.compliance.lemmas import (
     install_lemma_norms,
     lemma_as_norm,
     spec_needs_lemmatizer,
     uses,
+    word_probability,
 )
 from assistant.compliance.recognizers import RECOGNIZERS, RecognizerContext
+from assistant.compliance.token_regex import (
+    SEP,
+    Condition,
+    compile_pattern,
+    condition_cost,
+    render,
+    required_conditions,
+    single_word_regex,
+    token_span,
+)
 
 SPEC_FILE = "spec.json"
 HITS_KEY = "compliance_hits"
@@ -57,6 +61,8 @@ _DIGIT = re.compile(r"\d")
 _SHORT_TERM_WEIGHT = {1: 1000, 2: 30, 3: 3}
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MARK_IDS: dict[int, dict[bool, frozenset[int]]] = {}
+_REGEX, _MATCHER = 0, 1  # kinds of compiled token pattern
+_WORD_MEMO_LIMIT = 500_000
 
 
 
@@ -161,28 +167,31 @@ class RuleComponent:
             if matcher is self.trigger_matcher and self.term_ids[term] in self.cue_term_ids:
                 self.cue_matcher.add(term, [doc])
         self.match_terms = {self.nlp.vocab.strings[term]: i for term, i in self.term_ids.items()}
-        # One Matcher per token pattern. A pattern runs only on notes that contain a word of
-        # each of its required conditions (see anchors.py); it is found through its most
-        # selective anchor word, so a note costs one look-up per distinct word.
-        self.pattern_matchers: list[tuple[int, Matcher, list[tuple[str, frozenset[int]]]]] = []
-        # Per pattern: its word conditions in order with distance bounds (anchors.py), tested
-        # on the note's words before the Matcher runs; None: no such test.
-        self.pattern_chains: list[list[tuple[list[Any], int, int]] | None] = []
-        self._chain_regex_checked: dict[int, set[int]] = {}  # id(regex) -> word ids tested
-        self._chain_regex_matched: dict[int, set[int]] = {}  # id(regex) -> word ids found
-        self.always_run: list[int] = []
+        # Token patterns are compiled to regular expressions over the note's word string
+        # (token_regex.py); the few that cannot be get a spaCy Matcher each. Either runs only
+        # on notes whose word string contains an anchor (a word of the pattern's most
+        # selective required condition), found by one Aho-Corasick scan.
+        self.regex_patterns: list[tuple[int, re.Pattern[str]]] = []
+        self.regex_pattern_sources: list[list[dict[str, Any]]] = []  # as spaCy patterns
+        self.pattern_matchers: list[tuple[int, Matcher]] = []
         # Single-word REGEX patterns (profanity spellings): tested once per distinct word of
         # the vocabulary and remembered, instead of per token by the Matcher.
         self.word_regexes: list[tuple[int, tuple[str, re.Pattern[str]]]] = []
         self._word_regex_memo: dict[tuple[str, int], tuple[int, ...]] = {}
-        self.orth_gates: dict[int, list[int]] = defaultdict(list)
-        self.norm_gates: dict[int, list[int]] = defaultdict(list)
+        # Each distinct required word condition gets a number. Every distinct word of the
+        # vocabulary is tested once against all conditions and the answer remembered, so a
+        # note's met conditions are the union of its words' (its chunks', in the gate). A
+        # pattern is tried only when the note meets all its required conditions; candidates
+        # are found through each pattern's rarest condition (its anchor).
+        numbers: dict[Condition, int] = {}
+        self.token_patterns: list[tuple[int, int, frozenset[int]]] = []  # kind, index, needs
+        self.patterns_by_anchor: dict[int, list[int]] = defaultdict(list)
+        self.unanchored: list[int] = []
         all_patterns = [p for rule in rules for p in rule["token_patterns"]]
-        common_words = frozenset(getattr(self.nlp.Defaults, "stop_words", ()) or ())
+        probability = word_probability(lang)
         via_norm = uses(all_patterns, "LEMMA") and not spec_needs_lemmatizer(self.spec)
         if via_norm:
             install_lemma_norms(self.nlp.vocab, lang)
-        strings = self.nlp.vocab.strings
         for index, rule in enumerate(rules):
             patterns = rule["token_patterns"]
             for pattern in lemma_as_norm(patterns) if via_norm else patterns:
@@ -190,49 +199,50 @@ class RuleComponent:
                 if word_regex is not None:
                     self.word_regexes.append((index, word_regex))
                     continue
-                matcher = Matcher(self.nlp.vocab, validate=True)
-                matcher.add(rule["id"], [pattern])
-                key = len(self.pattern_matchers)
-                self.pattern_matchers.append((index, matcher,
-                                              pattern_requirements(pattern, strings)))
-                self.pattern_chains.append(pattern_chain(pattern, strings))
-                gates = rule_anchors([pattern], strings, common_words)
-                if gates is None:
-                    self.always_run.append(key)
+                compiled = compile_pattern(pattern)
+                if compiled is not None:
+                    kind, at = _REGEX, len(self.regex_patterns)
+                    self.regex_patterns.append((index, compiled))
+                    self.regex_pattern_sources.append(pattern)
+                else:
+                    matcher = Matcher(self.nlp.vocab, validate=True)
+                    matcher.add(rule["id"], [pattern])
+                    kind, at = _MATCHER, len(self.pattern_matchers)
+                    self.pattern_matchers.append((index, matcher))
+                conditions = required_conditions(pattern)
+                needs = frozenset(numbers.setdefault(c, len(numbers)) for c in conditions)
+                entry = len(self.token_patterns)
+                self.token_patterns.append((kind, at, needs))
+                if not conditions:
+                    self.unanchored.append(entry)
                     continue
-                for word in gates["orth"]:
-                    self.orth_gates[word].append(key)
-                for word in gates["norm"]:
-                    self.norm_gates[word].append(key)
-        # Each distinct required condition (kind, word ids) gets a number; per word, the
-        # conditions it satisfies; per pattern, the numbers of its required conditions.
-        numbers: dict[tuple[str, frozenset[int]], int] = {}
-        self.required_conditions: list[frozenset[int]] = []
-        word_conditions: dict[str, dict[int, list[int]]] = {"orth": defaultdict(list),
-                                                            "norm": defaultdict(list)}
-        for _, _, required in self.pattern_matchers:
-            own = set()
-            for condition in required:
-                number = numbers.get(condition)
-                if number is None:
-                    number = numbers[condition] = len(numbers)
-                    for word in condition[1]:
-                        word_conditions[condition[0]][word].append(number)
-                own.add(number)
-            self.required_conditions.append(frozenset(own))
-        self.orth_conditions = {w: tuple(c) for w, c in word_conditions["orth"].items()}
-        self.norm_conditions = {w: tuple(c) for w, c in word_conditions["norm"].items()}
-        self.orth_condition_words = frozenset(self.orth_conditions)
-        self.norm_condition_words = frozenset(self.norm_conditions)
+                rarest = min(conditions, key=lambda c: condition_cost(c, probability))
+                self.patterns_by_anchor[numbers[rarest]].append(entry)
+        self.anchor_conditions = frozenset(self.patterns_by_anchor)
+        self._words_meeting: dict[str, dict[str, list[int]]] = {"lower": defaultdict(list),
+                                                                 "norm": defaultdict(list)}
+        self._regex_conditions: list[tuple[str, re.Pattern[str], int]] = []
+        for (part, test, argument), number in numbers.items():
+            if test == "regex":
+                self._regex_conditions.append((part, re.compile(argument), number))
+            else:
+                for word in argument:
+                    self._words_meeting[part][word].append(number)
+        self._met_by_word: dict[tuple[int, int], frozenset[int]] = {}
+        # Most new words match no regex at all: one combined search says so at once.
+        self._regex_condition_screens = {
+            part: _screen([regex for kind, regex, _ in self._regex_conditions if kind == part])
+            for part in ("lower", "norm")}
+        self._word_regex_screens = {
+            kind: _screen([regex for _, (k, regex) in self.word_regexes if k == kind])
+            for kind in ("orth", "norm")}
+        self.has_token_patterns = bool(self.regex_patterns or self.pattern_matchers)
         self.word_regex_kinds = frozenset(kind for _, (kind, _) in self.word_regexes)
-        self.orth_gate_words = frozenset(self.orth_gates)
-        self.norm_gate_words = frozenset(self.norm_gates)
-        self._jurisdiction_pattern_keys: dict[str, frozenset[int]] = {}
         self.recognizer_rules: dict[str, list[int]] = defaultdict(list)
         for index, rule in enumerate(rules):
             for name in rule["recognizers"]:
                 self.recognizer_rules[name].append(index)
-        self._recognizer_setups: dict[str, tuple[RecognizerContext, list[Any]]] = {}
+        self._recognizer_setups: dict[str, tuple[RecognizerContext, list[Any], Any]] = {}
         self.grammar: ContactGrammar = build_grammar(self.spec.get("terms") or {}, lang)
 
     def _term(self, phrase: str) -> int:
@@ -247,7 +257,7 @@ class RuleComponent:
     def __call__(self, doc: Doc) -> Doc:
         jurisdiction = doc.user_data.get(JURISDICTION_KEY) or self.default_jurisdiction
         hits = self._phrase_hits(doc, self._terms(self.trigger_matcher, doc), jurisdiction)
-        if self.pattern_matchers:
+        if self.has_token_patterns or self.word_regexes:
             hits.extend(self._token_pattern_hits(doc, jurisdiction))
         hits.extend(self._recognizer_hits(doc, jurisdiction))
         if hits:
@@ -260,135 +270,122 @@ class RuleComponent:
         return doc
 
     def _token_pattern_hits(self, doc: Doc, jurisdiction: str) -> list[Hit]:
-        keys = doc.user_data.get(PATTERN_KEYS_KEY)
-        if keys is None:  # not worked out by the candidate gate
-            words = doc.to_array([ORTH, NORM, LOWER])
-            columns = {"orth": words[:, 0].tolist(), "norm": words[:, 1].tolist(),
-                       "lower": words[:, 2].tolist()}
-            hits = self.word_regex_hits(columns, jurisdiction)
-            keys = self.patterns_to_run(columns, jurisdiction)
+        worked_out = doc.user_data.get(TOKEN_PATTERNS_KEY)
+        if worked_out is None:  # not worked out by the candidate gate
+            columns = doc.to_array([ORTH, NORM, LOWER])
+            hits = self.word_regex_hits({"orth": columns[:, 0].tolist(),
+                                         "norm": columns[:, 1].tolist()}, jurisdiction)
+            lowers, norms = columns[:, 2].tolist(), columns[:, 1].tolist()
+            met: set[int] = set()
+            for lower, norm in zip(lowers, norms, strict=True):
+                met.update(self.conditions_met(lower, norm))
+            pattern_hits, matcher_keys = self.token_pattern_scan(
+                self.word_string(lowers, norms), met, jurisdiction)
+            hits.extend(pattern_hits)
         else:
-            hits = list(doc.user_data[WORD_HITS_KEY])
-        for key in keys:
-            rule, matcher, _ = self.pattern_matchers[key]
+            found, matcher_keys = worked_out
+            hits = list(found)
+        for key in matcher_keys:
+            rule, matcher = self.pattern_matchers[key]
             hits.extend(Hit(rule, start, end) for _, start, end in matcher(doc))
         return hits
 
-    def patterns_to_run(self, columns: dict[str, list[int]], jurisdiction: str,
-                        gated: tuple[set[int], set[int]] | None = None) -> Iterator[int]:
-        """Token patterns worth a Matcher call on a note whose words (ORTH, NORM, LOWER ids
-        per token) are `columns`: an anchor word, a word of every required condition, and
-        the words in pattern order at allowed distances (anchors.py). The candidate gate
-        calls this on remembered words, without a Doc, and passes `gated` (what
-        `word_gates` gives, joined over the note's chunks)."""
-        if gated is None:
-            gated = self.word_gates(set(columns["orth"]), set(columns["norm"]))
-        keys, satisfied = gated
-        if not keys and not self.always_run:
-            return
-        keys = (keys | set(self.always_run)) & self._pattern_keys_for(jurisdiction)
-        positions: dict[int, list[int]] = {}
-        required_conditions = self.required_conditions
-        for key in sorted(keys):
-            if not required_conditions[key] <= satisfied:
-                continue
-            chain = self.pattern_chains[key]
-            if chain is not None and not self._chain_possible(chain, columns, positions):
-                continue
-            yield key
+    def word_string(self, lowers: list[int], norms: list[int]) -> str:
+        """The word string of tokens given by LOWER and NORM ids (token_regex.py)."""
+        strings = self.nlp.vocab.strings
+        return "".join(render(strings[lower], strings[norm])
+                       for lower, norm in zip(lowers, norms, strict=True)) + SEP
 
-    def word_gates(self, orths: set[int] | frozenset[int], norms: set[int] | frozenset[int]
-                   ) -> tuple[set[int], set[int]]:
-        """Token patterns anchored by these words, and the required conditions (numbered
-        once each) the words satisfy."""
-        keys: set[int] = set()
-        # Set intersections first (C speed): most words of a note gate nothing.
-        for orth in orths & self.orth_gate_words:
-            keys.update(self.orth_gates[orth])
-        for norm in norms & self.norm_gate_words:
-            keys.update(self.norm_gates[norm])
-        satisfied: set[int] = set()
-        for orth in orths & self.orth_condition_words:
-            satisfied.update(self.orth_conditions[orth])
-        for norm in norms & self.norm_condition_words:
-            satisfied.update(self.norm_conditions[norm])
-        return keys, satisfied
-
-    def _pattern_keys_for(self, jurisdiction: str) -> frozenset[int]:
-        """Token patterns whose rule applies in `jurisdiction`."""
-        keys = self._jurisdiction_pattern_keys.get(jurisdiction)
-        if keys is None:
-            keys = frozenset(key for key, (rule, _, _) in enumerate(self.pattern_matchers)
-                             if jurisdiction in self.rules[rule]["jurisdictions"])
-            self._jurisdiction_pattern_keys[jurisdiction] = keys
-        return keys
-
-    def _chain_possible(self, chain: list[tuple[list[Any], int, int]],
-                        columns: dict[str, list[int]], positions: dict[int, list[int]]
-                        ) -> bool:
-        """Whether the note has words satisfying the pattern's word conditions in order at
-        allowed distances: a necessary condition for a Matcher match, far cheaper."""
-        current: list[int] | None = None
-        for conditions, low, high in chain:
-            found: list[int] | None = None
-            for condition in conditions:
-                where = positions.get(id(condition))
-                if where is None:
-                    where = self._condition_positions(condition, columns)
-                    positions[id(condition)] = where
-                found = where if found is None else [p for p in found if p in where]
-            assert found is not None
-            if current is not None:
-                found = [q for q in found if any(low <= q - p <= high for p in current)]
-            if not found:
-                return False
-            current = found
-        return True
-
-    def _condition_positions(self, condition: tuple[str, Any], columns: dict[str, list[int]]
-                             ) -> list[int]:
-        kind, test = condition
-        column = columns[kind]
-        if isinstance(test, frozenset):
-            return [i for i, word in enumerate(column) if word in test]
-        # Each distinct word is tested once per regex, ever; then one set test per token.
-        checked = self._chain_regex_checked.setdefault(id(test), set())
-        matched = self._chain_regex_matched.setdefault(id(test), set())
-        unseen = set(column) - checked
-        if unseen:
+    def conditions_met(self, lower: int, norm: int) -> frozenset[int]:
+        """Numbers of the required word conditions a token (LOWER and NORM ids) meets."""
+        met = self._met_by_word.get((lower, norm))
+        if met is None:
+            if len(self._met_by_word) >= _WORD_MEMO_LIMIT:
+                self._met_by_word.clear()
             strings = self.nlp.vocab.strings
-            matched.update(word for word in unseen if test.search(strings[word]) is not None)
-            checked |= unseen
-        return [i for i, word in enumerate(column) if word in matched]
+            texts = {"lower": strings[lower], "norm": strings[norm]}
+            found = [*self._words_meeting["lower"].get(texts["lower"], ()),
+                     *self._words_meeting["norm"].get(texts["norm"], ())]
+            for part, text in texts.items():
+                screen = self._regex_condition_screens.get(part)
+                if screen is None or screen.search(text) is not None:
+                    found.extend(number for kind, regex, number in self._regex_conditions
+                                 if kind == part and regex.search(text) is not None)
+            met = self._met_by_word[(lower, norm)] = frozenset(found)
+        return met
 
-    def word_regex_hits(self, columns: dict[str, list[int]], jurisdiction: str,
-                        present: dict[str, set[int]] | None = None) -> list[Hit]:
+    def patterns_woken(self, met: set[int] | frozenset[int]) -> frozenset[int]:
+        """Token patterns whose anchor condition is among `met` (the gate remembers this per
+        chunk and joins the chunks' sets)."""
+        woken: set[int] = set()
+        for number in met & self.anchor_conditions:
+            woken.update(self.patterns_by_anchor[number])
+        return frozenset(woken)
+
+    def token_pattern_scan(self, words: str, met: set[int] | frozenset[int], jurisdiction: str,
+                           woken: set[int] | frozenset[int] | None = None
+                           ) -> tuple[list[Hit], list[int]]:
+        """Hits of the compiled token patterns in a word string whose tokens meet the
+        conditions `met`, and the spaCy Matchers (patterns that could not be compiled) worth
+        running, for `jurisdiction`. `woken`: patterns_woken(met), when already known."""
+        if woken is None:
+            woken = self.patterns_woken(met)
+        candidates = woken.union(self.unanchored) if self.unanchored else woken
+        hits: list[Hit] = []
+        matcher_keys: list[int] = []
+        rules = self.rules
+        for entry in sorted(candidates):
+            kind, index, needs = self.token_patterns[entry]
+            if not needs <= met:
+                continue
+            if kind == _MATCHER:
+                if jurisdiction in rules[self.pattern_matchers[index][0]]["jurisdictions"]:
+                    matcher_keys.append(index)
+                continue
+            rule, regex = self.regex_patterns[index]
+            if jurisdiction not in rules[rule]["jurisdictions"]:
+                continue
+            for match in regex.finditer(words):
+                if match.end() > match.start():
+                    start, end = token_span(words, match)
+                    hits.append(Hit(rule, start, end))
+        return hits, matcher_keys
+
+    def word_regex_matching(self, kind: str, word: int) -> tuple[int, ...]:
+        """Indices of the single-word REGEX patterns of `kind` that match a word id."""
+        matching = self._word_regex_memo.get((kind, word))
+        if matching is None:
+            text = self.nlp.vocab.strings[word]
+            screen = self._word_regex_screens.get(kind)
+            matching = () if screen is not None and screen.search(text) is None else tuple(
+                i for i, (_, (k, regex)) in enumerate(self.word_regexes)
+                if k == kind and regex.search(text))
+            self._word_regex_memo[(kind, word)] = matching
+        return matching
+
+    def word_regex_hits(self, columns: dict[str, list[int]], jurisdiction: str) -> list[Hit]:
         """Hits of single-word REGEX patterns; each distinct word is tested once, ever."""
         if not self.word_regexes:
             return []
-        strings = self.nlp.vocab.strings
         hits = []
-        for kind in ("orth", "norm"):
-            if kind not in self.word_regex_kinds:
-                continue
+        for kind in self.word_regex_kinds:
+            column = columns[kind]
             # Each distinct word once; most notes repeat words and few words match.
-            for word in present[kind] if present is not None else set(columns[kind]):
-                matching = self._word_regex_memo.get((kind, word))
-                if matching is None:
-                    text = strings[word]
-                    matching = tuple(i for i, (_, (k, regex)) in enumerate(self.word_regexes)
-                                     if k == kind and regex.search(text))
-                    self._word_regex_memo[(kind, word)] = matching
+            for word in set(column):
+                matching = self.word_regex_matching(kind, word)
                 if not matching:
                     continue
-                for position, other in enumerate(columns[kind]):
-                    if other != word:
-                        continue
-                    for i in matching:
-                        rule = self.word_regexes[i][0]
-                        if jurisdiction in self.rules[rule]["jurisdictions"]:
-                            hits.append(Hit(rule, position, position + 1))
-        return hits
+                for position, other in enumerate(column):
+                    if other == word:
+                        hits.extend(self.word_regex_hit(i, position, jurisdiction)
+                                    for i in matching)
+        return [hit for hit in hits if hit is not None]
+
+    def word_regex_hit(self, index: int, position: int, jurisdiction: str) -> Hit | None:
+        rule = self.word_regexes[index][0]
+        if jurisdiction in self.rules[rule]["jurisdictions"]:
+            return Hit(rule, position, position + 1)
+        return None
 
     def _terms(self, matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
         match_terms = self.match_terms
@@ -484,12 +481,19 @@ class RuleComponent:
             active_rules = [(RECOGNIZERS[name], tuple(
                 r for r in rules if jurisdiction in self.rules[r]["jurisdictions"]))
                 for name, rules in self.recognizer_rules.items()]
-            setup = (context, [(rec, active) for rec, active in active_rules if active])
+            recognizers = [(rec, active) for rec, active in active_rules if active]
+            # One search for every screened recogniser: most notes have no candidate for any.
+            screens = [rec.screen for rec, _ in recognizers if rec.screen is not None]
+            screen = re.compile("|".join(f"(?:{s.pattern})" for s in screens)) \
+                if screens else None
+            setup = (context, recognizers, screen)
             self._recognizer_setups[jurisdiction] = setup
-        context, recognizers = setup
+        context, recognizers, screen = setup
         has_digit = _DIGIT.search(text) is not None
-        return [(active, recognizer.find(text, context)) for recognizer, active in recognizers
-                if has_digit or not recognizer.needs_digits]
+        screened_out = has_digit and screen is not None and screen.search(text) is None
+        return [(active, [] if screened_out and recognizer.screen is not None
+                 else recognizer.spans(text, context))
+                for recognizer, active in recognizers if has_digit or not recognizer.needs_digits]
 
     def _in_context(self, doc: Doc, hits: list[Hit],
                     term_hits: list[tuple[int, int, int]]) -> list[Hit]:
@@ -529,6 +533,18 @@ class RuleComponent:
     def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> RuleComponent:
         self.load_spec(json.loads((ensure_path(path) / SPEC_FILE).read_text("utf-8")))
         return self
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?[aiLmsux]")
+
+
+def _screen(regexes: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One regex that matches where any of `regexes` does (None: nothing to screen with, or
+    a regex that cannot be combined: numbered back-references, named groups, inline flags)."""
+    if not regexes or any(_BACKREFERENCE.search(r.pattern) or r.flags & ~re.UNICODE
+                          for r in regexes):
+        return None
+    return re.compile("|".join(f"(?:{r.pattern})" for r in regexes))
 
 
 def _boundaries(doc: Doc, *, clause: bool) -> list[int]:

@@ -4,25 +4,25 @@ Most notes match nothing, and for them building a spaCy Doc and running the matc
 of the cost. The gate answers "could any rule match?" with necessary conditions of the
 pipeline's own tests, so a note it turns away is one the pipeline would not flag:
 
-- Terms (rule phrases, sequence terms): one Aho-Corasick automaton (pyahocorasick) of every
+- Chinese (no token patterns): one Aho-Corasick automaton (pyahocorasick) of every trigger
   term, scanned once over the note. The PhraseMatcher compares tokens by ORTH, and consecutive
   tokens of a Doc are separated only by their trailing whitespace (one space or none), so a
   matched term with spaces deleted is a substring of the note with spaces deleted: both sides
   are scanned that way (`_squeeze`). `a p p` matches the term `app` in the pipeline, and here.
-- Words (English): a substring is not a word (`ass` in `pass`, `on` in `phone`), so where a
-  language has token patterns the gate also knows the note's words. spaCy tokenizes each
-  whitespace-separated chunk on its own (that is what its cache relies on), so each distinct
-  chunk is tokenized once and its words remembered: ORTH and NORM exactly as in the Doc,
-  special cases (`can't` -> `ca` + `n't`, NORM `can`) and lemma NORMs included. A term then
-  counts only when all its words are in the note; token patterns and single-word REGEX
-  patterns go through the component's own tests before its Matcher (anchor word, a word of
-  every required condition, words in order at allowed distances; see anchors.py), run on
-  the remembered words instead of a Doc.
+- English (token patterns; a substring is not a word: `ass` in `pass`): the gate knows the
+  note's tokens. spaCy tokenizes each whitespace-separated chunk on its own (that is what
+  its cache relies on), so each distinct chunk is tokenized once and remembered: its part of
+  the orth string (`SEP orth` per token) and of the word string (token_regex.py), the
+  token-pattern conditions its words meet and the patterns they wake up, and its words'
+  single-word REGEX hits. Terms are found by the automaton in the joined orth string, token
+  by token as the PhraseMatcher finds them; token patterns run as compiled regexes on the
+  joined word string. Notes whose whitespace makes tokens of its own (line breaks, runs of
+  spaces) go to the pipeline.
 - A sequence needs a term of every group.
 - Recognisers work on text already: the gate runs them on the notes nothing else made a
   candidate.
-What the gate computed (recogniser spans, the token patterns to run, single-word REGEX hits) is
-handed to the pipeline in doc.user_data, so nothing is computed twice.
+What the gate computed (recogniser spans, token-pattern hits, the spaCy Matchers still to run)
+is handed to the pipeline in doc.user_data, so nothing is computed twice.
 
 A note with no candidate gets [] and no Doc; the others go through the full pipeline unchanged.
 tests/compliance/test_gate.py compares findings with and without the gate.
@@ -33,32 +33,37 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
 from assistant.compliance.recognizer_types import Span
+from assistant.compliance.token_regex import SEP, render
 
 # Where the pipeline finds what the gate worked out (doc.user_data keys).
 RECOGNIZED_KEY = "compliance_recognized"  # (rules served, spans) per active recogniser
-PATTERN_KEYS_KEY = "compliance_pattern_keys"  # token patterns worth a Matcher call
-WORD_HITS_KEY = "compliance_word_hits"  # hits of single-word REGEX patterns
+# (hits of token patterns and single-word REGEX patterns, spaCy Matchers worth running)
+TOKEN_PATTERNS_KEY = "compliance_token_patterns"
 
 if TYPE_CHECKING:
     from assistant.compliance.components import RuleComponent
 
-# Remembered per chunk: ORTH, NORM, LOWER ids of its tokens in order; distinct ORTH, NORM ids;
-# the token patterns its words anchor and the required conditions they satisfy.
-_ChunkWords = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], frozenset[int],
-                    frozenset[int], frozenset[int], frozenset[int]]
+# Remembered per chunk: its part of the word string (token_regex.py), its number of tokens,
+# its part of the orth string (`SEP orth` per token), (token offset, index) of the
+# single-word REGEX patterns its words match, the token-pattern conditions its words meet
+# and the token patterns they wake up (anchors).
+_ChunkWords = tuple[str, int, str, tuple[tuple[int, int], ...], frozenset[int],
+                    frozenset[int]]
 # (rules served, spans) of each active recogniser, in the component's order.
 Recognized = list[tuple[tuple[int, ...], list[Span]]]
 
 _CHUNK_MEMO_LIMIT = 200_000
 # Whitespace that becomes a token of its own: anything but one space between two chunks.
 _SPACE_TOKENS = re.compile(r"[^\S ]|  |^ ")
-_TOKEN_RUNS = re.compile(r"\S+|\s+")
+
+
+def _orth_part(orth: str) -> str:
+    return SEP + (orth.replace(SEP, "\ufffd") if SEP in orth else orth)
 
 
 def _squeeze(text: str) -> str:
@@ -81,29 +86,28 @@ class CandidateGate:
     def __init__(self, component: RuleComponent) -> None:
         self.component = component
         nlp = component.nlp
-        # Terms by their text without spaces: one automaton key may stand for several terms.
+        # Words are tracked only where token patterns need them (not for Chinese characters).
+        self.words = bool(component.has_token_patterns or component.word_regexes)
+        # Terms by their text without spaces, or where words are tracked by their tokens
+        # (`SEP orth SEP orth ... SEP`, matched in the note's orth string exactly as the
+        # PhraseMatcher matches tokens): one automaton key may stand for several terms.
         self.term_keys: dict[int, int] = {}
         keys: dict[str, int] = {}
         triggers = component.phrase_rules.keys() | component.sequence_terms.keys()
-        for term, term_id in component.term_ids.items():
-            if term_id in triggers:  # cue-only terms never make a candidate
-                self.term_keys[term_id] = keys.setdefault(_squeeze(term), len(keys))
+        terms = [(term, i) for term, i in component.term_ids.items() if i in triggers]
+        if self.words:
+            texts = ["".join(_orth_part(t.orth_) for t in doc) + SEP
+                     for doc in nlp.tokenizer.pipe(term for term, _ in terms)]
+        else:
+            texts = [_squeeze(term) for term, _ in terms]
+        for (_, term_id), text in zip(terms, texts, strict=True):
+            self.term_keys[term_id] = keys.setdefault(text, len(keys))
         self.automaton = ahocorasick.Automaton()
         for key_text, key in keys.items():
             self.automaton.add_word(key_text, key)
         if not keys:
             self.automaton.add_word("\0", -1)
         self.automaton.make_automaton()
-        # Words are tracked only where token patterns need them (not for Chinese characters).
-        self.words = bool(component.pattern_matchers or component.word_regexes)
-        # Per key, the words of each of its terms: the key counts when all words of one of
-        # them are in the note.
-        self.key_words: dict[int, list[frozenset[int]]] = defaultdict(list)
-        if self.words:
-            terms = [t for t, i in component.term_ids.items() if i in self.term_keys]
-            for term, doc in zip(terms, nlp.tokenizer.pipe(terms), strict=True):
-                self.key_words[self.term_keys[component.term_ids[term]]].append(
-                    frozenset(t.orth for t in doc))
         self._chunks: dict[str, _ChunkWords] = {}
         self._plans: dict[str, _Plan] = {}
 
@@ -138,25 +142,34 @@ class CandidateGate:
         """Whether the note needs the pipeline, and what the gate worked out on the way for
         the pipeline to reuse (entries for doc.user_data)."""
         plan = self._plan(jurisdiction)
-        found = {key for _, key in self.automaton.iter(_squeeze(text))}
         if not self.words:
+            found = {key for _, key in self.automaton.iter(_squeeze(text))}
             if self._terms_match(found, plan):
                 return True, {}
             return self._recognized(text, jurisdiction)
-        words = self._note_words(text)
-        orths = set().union(*[w[3] for w in words])
-        key_words = self.key_words
-        found = {key for key in found if any(needed <= orths for needed in key_words[key])}
-        # The token-pattern stage is worked out here in any case (from what each chunk
-        # gates, remembered with its words) and handed on, so the pipeline skips it.
-        columns = _Columns(words)
+        if _SPACE_TOKENS.search(text) is not None:
+            # Line breaks, tabs, runs of spaces become tokens of their own: such notes are
+            # left to the pipeline, which works everything out on the Doc.
+            return True, {}
+        memo = self._chunks
+        chunks = [memo.get(chunk) or self._chunk_words(chunk) for chunk in text.split()]
+        found = {key for _, key in self.automaton.iter("".join(c[2] for c in chunks) + SEP)}
+        # The token-pattern stage is worked out here in any case and handed on, so the
+        # pipeline skips it.
         component = self.component
-        word_hits = component.word_regex_hits(
-            columns, jurisdiction, {"orth": orths, "norm": set().union(*[w[4] for w in words])})
-        gated = (set().union(*[w[5] for w in words]), set().union(*[w[6] for w in words]))
-        patterns = list(component.patterns_to_run(columns, jurisdiction, gated))
-        worked_out = {PATTERN_KEYS_KEY: patterns, WORD_HITS_KEY: word_hits}
-        if word_hits or patterns or self._terms_match(found, plan):
+        words = "".join(chunk[0] for chunk in chunks) + SEP
+        met = set().union(*[chunk[4] for chunk in chunks])
+        woken = set().union(*[chunk[5] for chunk in chunks])
+        hits, matcher_keys = component.token_pattern_scan(words, met, jurisdiction, woken)
+        offset = 0
+        for chunk in chunks:
+            for position, index in chunk[3]:
+                hit = component.word_regex_hit(index, offset + position, jurisdiction)
+                if hit is not None:
+                    hits.append(hit)
+            offset += chunk[1]
+        worked_out = {TOKEN_PATTERNS_KEY: (hits, matcher_keys)}
+        if hits or matcher_keys or self._terms_match(found, plan):
             return True, worked_out
         needed, recognized = self._recognized(text, jurisdiction)
         return needed, worked_out | recognized
@@ -164,25 +177,6 @@ class CandidateGate:
     def _recognized(self, text: str, jurisdiction: str) -> tuple[bool, dict[str, Any]]:
         recognized = self.component.recognizer_spans(text, jurisdiction)
         return any(spans for _, spans in recognized), {RECOGNIZED_KEY: recognized}
-
-    def _note_words(self, text: str) -> list[_ChunkWords]:
-        """What is remembered of each chunk of the note, in order: the Doc's words,
-        whitespace tokens included."""
-        memo = self._chunks
-        if _SPACE_TOKENS.search(text) is None:  # only single spaces between chunks
-            return [memo.get(chunk) or self._chunk_words(chunk) for chunk in text.split()]
-        words = []
-        for run in _TOKEN_RUNS.finditer(text):
-            chunk = run.group()
-            if not chunk.isspace():
-                words.append(self._chunk_words(chunk))
-                continue
-            # A whitespace run is tokenized alike between any two chunks, so between
-            # stand-ins (`x`); its first space belongs to the token before it.
-            before = "x" if run.start() > 0 else ""
-            after = "x" if run.end() < len(text) else ""
-            words.append(self._chunk_words(before + chunk + after, spaces=True))
-        return words
 
     @staticmethod
     def _terms_match(found: set[int], plan: _Plan) -> bool:
@@ -194,35 +188,26 @@ class CandidateGate:
                     return True
         return False
 
-    def _chunk_words(self, chunk: str, *, spaces: bool = False) -> _ChunkWords:
-        """What the gate remembers of a chunk's tokens (only its whitespace tokens when
-        `spaces`; see _ChunkWords), tokenized once per distinct chunk."""
-        memo_key = "\0" + chunk if spaces else chunk
-        words = self._chunks.get(memo_key)
+    def _chunk_words(self, chunk: str) -> _ChunkWords:
+        """What the gate remembers of a chunk's tokens (see _ChunkWords), tokenized once per
+        distinct chunk."""
+        words = self._chunks.get(chunk)
         if words is None:
             if len(self._chunks) >= _CHUNK_MEMO_LIMIT:
                 self._chunks.clear()
-            tokens = [t for t in self.component.nlp.tokenizer(chunk) if t.is_space or not spaces]
-            orths = tuple(t.orth for t in tokens)
-            norms = tuple(t.norm for t in tokens)
-            keys, satisfied = self.component.word_gates(frozenset(orths), frozenset(norms))
-            words = (orths, norms, tuple(t.lower for t in tokens), frozenset(orths),
-                     frozenset(norms), frozenset(keys), frozenset(satisfied))
-            self._chunks[memo_key] = words
+            component = self.component
+            tokens = self.component.nlp.tokenizer(chunk)
+            strings = component.nlp.vocab.strings
+            word_hits = tuple(
+                (position, index)
+                for position, token in enumerate(tokens)
+                for kind, word in (("orth", token.orth), ("norm", token.norm))
+                if kind in component.word_regex_kinds
+                for index in component.word_regex_matching(kind, word))
+            met = frozenset().union(*[component.conditions_met(t.lower, t.norm)
+                                      for t in tokens])
+            words = ("".join(render(strings[t.lower], strings[t.norm]) for t in tokens),
+                     len(tokens), "".join(_orth_part(t.orth_) for t in tokens), word_hits, met,
+                     component.patterns_woken(met))
+            self._chunks[chunk] = words
         return words
-
-
-class _Columns(dict[str, list[int]]):
-    """The note's ORTH / NORM / LOWER ids, each joined from the chunks when first read."""
-
-    _INDEX = {"orth": 0, "norm": 1, "lower": 2}
-
-    def __init__(self, words: list[_ChunkWords]) -> None:
-        super().__init__()
-        self.words = words
-
-    def __missing__(self, kind: str) -> list[int]:
-        index = self._INDEX[kind]
-        column = list(chain.from_iterable(w[index] for w in self.words))
-        self[kind] = column
-        return column

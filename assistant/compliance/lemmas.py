@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -79,3 +81,22 @@ def lemma_as_norm(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, A
         return renamed
 
     return [[rename(token) for token in pattern] for pattern in patterns]
+
+
+_UNSEEN_LOG_PROBABILITY = -20.0  # a word the table does not list is rare
+
+
+@lru_cache(maxsize=2)
+def word_probability(lang: str) -> Callable[[str], float]:
+    """How likely a token is to be `word`, from spaCy's lexeme probability table
+    (spacy-lookups-data, log probabilities from a large web corpus); words of languages
+    without a table all count alike."""
+    name = f"{lang}_lexeme_prob.json.gz"
+    data = resources.files("spacy_lookups_data").joinpath("data", name)
+    table: dict[str, float] = json.loads(gzip.decompress(data.read_bytes())) if \
+        data.is_file() else {}
+
+    def probability(word: str) -> float:
+        return math.exp(table.get(word, _UNSEEN_LOG_PROBABILITY))
+
+    return probability

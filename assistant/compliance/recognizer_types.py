@@ -3,6 +3,7 @@ schema of the contact recognisers' vocabulary file."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -28,6 +29,14 @@ class Recognizer:
     finds: str  # one line for compliance_rules/README.md and `rules lint`
     find: Callable[[str, RecognizerContext], list[Span]]
     needs_digits: bool = True  # skip the text at once when it has no digit
+    # A cheap search that any text with a candidate matches (a run of digits of the least
+    # length a candidate has): most notes are ruled out without the full pattern.
+    screen: re.Pattern[str] | None = None
+
+    def spans(self, text: str, context: RecognizerContext) -> list[Span]:
+        if self.screen is not None and self.screen.search(text) is None:
+            return []
+        return self.find(text, context)
 
 
 # -- the vocabulary file (compliance_rules/common/recognizer_terms.yaml) ---------------------

@@ -25,11 +25,14 @@ from assistant.compliance.recognizer_types import Recognizer, RecognizerContext,
 # longer or masked number is never taken for a whole one.
 _EDGE_BEFORE = r"(?<![0-9A-Za-z*＊xX•])"
 _EDGE_AFTER = r"(?![0-9A-Za-z*＊•])"
+# The same test written after the first digit, so that the regex starts with a digit and the
+# engine skips ahead to digits instead of trying the look-behind at every character.
+_FIRST_DIGIT = r"\d(?<![0-9A-Za-z*＊xX•]\d)"
 _SEPARATORS = re.compile(r"[ \-]")
 
-_RESIDENT_ID = re.compile(rf"{_EDGE_BEFORE}\d{{6}}[ \-]?\d{{8}}[ \-]?\d{{3}}[\dXx](?![0-9A-Za-z*•])")
-_CARD = re.compile(rf"{_EDGE_BEFORE}\d{{3,}}(?:[ \-]\d{{3,}})*{_EDGE_AFTER}")
-_SSN = re.compile(rf"{_EDGE_BEFORE}\d{{3}}([ \-]?)\d{{2}}\1\d{{4}}{_EDGE_AFTER}")
+_RESIDENT_ID = re.compile(rf"{_FIRST_DIGIT}\d{{5}}[ \-]?\d{{8}}[ \-]?\d{{3}}[\dXx](?![0-9A-Za-z*•])")
+_CARD = re.compile(rf"{_FIRST_DIGIT}\d{{2,}}(?:[ \-]\d{{3,}})*{_EDGE_AFTER}")
+_SSN = re.compile(rf"{_FIRST_DIGIT}\d{{2}}([ \-]?)\d{{2}}\1\d{{4}}{_EDGE_AFTER}")
 # A NINO is written in pairs as often as not: `ZH 84 41 20 A`, `zh-84-41-20-a`, `ZH844120A`.
 _NINO = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}[ \-]{0,2}\d{2}[ \-]{0,2}\d{2}[ \-]{0,2}\d{2}"
                    r"[ \-]{0,2}[A-Da-d](?![0-9A-Za-z])")
@@ -125,15 +128,19 @@ def _registry() -> dict[str, Recognizer]:
     entries = [
         Recognizer("cn_resident_id", "PRC resident ID numbers with a valid check digit and date "
                    "of birth (python-stdnum cn.ric); spaces or dashes between the groups allowed",
-                   find_resident_ids),
+                   find_resident_ids, screen=re.compile(r"\d{6}")),
         Recognizer("bank_card", "payment card numbers: 13-19 digits, known network prefix, "
-                   "valid Luhn check digit; grouped by spaces or dashes allowed", find_bank_cards),
+                   "valid Luhn check digit; grouped by spaces or dashes allowed", find_bank_cards,
+                   screen=re.compile(r"\d{3}[ \-]?\d{3}")),
         Recognizer("us_ssn", "US Social Security numbers the SSA could issue (python-stdnum "
-                   "us.ssn), with or without dashes", find_ssns),
+                   "us.ssn), with or without dashes", find_ssns,
+                   screen=re.compile(r"\d{3}[ \-]?\d{2}[ \-]?\d{4}")),
         Recognizer("uk_nino", "UK National Insurance numbers by HMRC format rules "
-                   "(prefix letters, six digits, suffix A-D)", find_ninos),
+                   "(prefix letters, six digits, suffix A-D)", find_ninos,
+                   screen=re.compile(r"\d{2}[ \-]{0,2}\d{2}[ \-]{0,2}\d{2}")),
         Recognizer("phone_number", "telephone numbers valid for the jurisdiction's region "
-                   "(phonenumbers library)", find_phone_numbers),
+                   "(phonenumbers library)", find_phone_numbers,
+                   screen=re.compile(r"\d(?:[^\d\n]{0,3}\d){5}")),
         Recognizer("contact_time", "a time of contact outside the jurisdiction's allowed_hours",
                    find_contact_times, needs_digits=False),
         Recognizer("contact_count", "a count of contacts in a day or a week above the "

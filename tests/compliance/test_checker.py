@@ -157,15 +157,18 @@ def test_lemma_patterns_match_through_vocabulary_norms_without_a_lemmatizer(chec
     assert rule_ids(checker, "we'll ARREST you tomorrow") == ["us.threat.arrest"]
 
 
-def test_token_patterns_run_only_on_notes_with_an_anchor_word(checker):
-    from assistant.compliance.anchors import pattern_anchor
-
-    pattern = [{"LOWER": "to"}, {"LOWER": {"IN": ["jail", "prison"]}}, {"OP": "*"}]
-    assert pattern_anchor(pattern, frozenset({"to"})) == ("orth", {"jail", "prison"})
-    assert pattern_anchor([{"LOWER": {"NOT_IN": ["x"]}}]) is None
+def test_token_patterns_run_only_on_notes_meeting_their_conditions(checker):
     component = checker.pipelines["en"].get_pipe("compliance_rules")
     doc = checker._prepare("nothing relevant here", "en", "us")[1]
     assert component._token_pattern_hits(doc, "us") == []
+    # A pattern is tried only when the note meets all its required conditions: a note of
+    # common words wakes some patterns up (through their rarest condition) but runs none.
+    nlp = checker.pipelines["en"]
+    doc = nlp.make_doc("he said that it was the one on the list for me and you")
+    met = set().union(*[component.conditions_met(t.lower, t.norm) for t in doc])
+    hits, matchers = component.token_pattern_scan(
+        component.word_string([t.lower for t in doc], [t.norm for t in doc]), met, "us")
+    assert (hits, matchers) == ([], [])
 
 
 def test_single_word_regex_patterns_are_memoised_per_word(regex_rules_dir):
