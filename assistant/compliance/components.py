@@ -405,15 +405,20 @@ class RuleComponent:
                      jurisdiction: str) -> list[Hit]:
         phrase_map, triggers = self._maps_for(jurisdiction)
         hits: list[Hit] = []
-        present = set()
+        spans_of: dict[int, list[tuple[int, int]]] = {}
         for term, start, end in term_hits:
-            present.add(term)
+            spans = spans_of.get(term)
+            if spans is None:
+                spans = spans_of[term] = []
+            spans.append((start, end))
+        for term, spans in spans_of.items():
             rules = phrase_map.get(term)
             if rules:
-                hits.extend(Hit(rule, start, end) for rule in rules)
+                hits.extend(Hit(rule, start, end) for start, end in spans for rule in rules)
         # A sequence is considered only when a term of its least common group occurs (few
         # do), then only when every group has a term in the note (set checks), and only
         # then are positions and windows looked at.
+        present = spans_of.keys()
         candidates: set[int] = set()
         for term in present & triggers.keys():
             candidates.update(triggers[term])
@@ -422,7 +427,7 @@ class RuleComponent:
             if any(map(present.isdisjoint, groups)):
                 continue
             rule, seq, count = self.sequences[key]
-            found = {index: [(start, end) for term, start, end in term_hits if term in group]
+            found = {index: [span for term in group & present for span in spans_of[term]]
                      for index, group in enumerate(groups)}
             sequence = self.rules[rule]["sequences"][seq]
             hits.extend(Hit(rule, start, end) for start, end in
