@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 from spacy.vocab import Vocab
 
+from assistant.compliance.chains import SENTENCE_MARKS, chain_spans, first_boundary_after
 from assistant.compliance.contact_recognizers import ContactGrammar, build_grammar
 from assistant.compliance.gate import RECOGNIZED_KEY, TOKEN_PATTERNS_KEY
 from assistant.compliance.lemmas import (
@@ -52,7 +53,6 @@ TEXT_KEY = "compliance_text"
 JURISDICTION_KEY = "compliance_jurisdiction"
 # Marks that end a sentence (after NFKC: `。` stays, `！？；` become ASCII) and, for cue
 # windows with `within: clause`, marks that end a clause.
-SENTENCE_MARKS = frozenset("。.!?;\n…")
 CLAUSE_MARKS = SENTENCE_MARKS | frozenset(",:、")
 
 _DIGIT = re.compile(r"\d")
@@ -431,7 +431,7 @@ class RuleComponent:
                      for index, group in enumerate(groups)}
             sequence = self.rules[rule]["sequences"][seq]
             hits.extend(Hit(rule, start, end) for start, end in
-                        _chains(found, count, sequence["max_gap"],
+                        chain_spans(found, count, sequence["max_gap"],
                                 _boundaries(doc, clause=False)))
         return hits
 
@@ -522,7 +522,7 @@ class RuleComponent:
             return False
         bounds = _boundaries(doc, clause=window.clause)
         low = max(hit.start - window.before, _last_boundary_before(bounds, hit.start))
-        high = min(hit.end + window.after, _first_boundary_after(bounds, hit.end, len(doc)))
+        high = min(hit.end + window.after, first_boundary_after(bounds, hit.end, len(doc)))
         for term, start, end in term_hits:
             if term in window.terms and start >= low and end <= high and not (
                     start >= hit.start and end <= hit.end):
@@ -596,28 +596,6 @@ def _mark_ids(vocab: Vocab, clause: bool) -> frozenset[int]:
 def _last_boundary_before(bounds: list[int], position: int) -> int:
     previous = [b for b in bounds if b < position]
     return previous[-1] + 1 if previous else 0
-
-
-def _first_boundary_after(bounds: list[int], position: int, length: int) -> int:
-    return next((b for b in bounds if b >= position), length)
-
-
-def _chains(found: dict[int, list[tuple[int, int]]], groups: int, max_gap: int,
-            bounds: list[int]) -> list[tuple[int, int]]:
-    """Spans where group 0, 1, ... appear in order, each within max_gap of the previous."""
-    spans = []
-    for start, end in sorted(found[0]):
-        limit = _first_boundary_after(bounds, end, 10**9)
-        last_end = end
-        for group in range(1, groups):
-            nxt = min(((s, e) for s, e in found[group]
-                       if last_end <= s <= last_end + max_gap and e <= limit), default=None)
-            if nxt is None:
-                break
-            last_end = nxt[1]
-        else:
-            spans.append((start, last_end))
-    return spans
 
 
 def _drop_nested(hits: list[Hit]) -> list[Hit]:

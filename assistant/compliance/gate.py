@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
+from assistant.compliance.chains import SENTENCE_MARKS, chain_spans
 from assistant.compliance.recognizer_types import Span
 from assistant.compliance.token_regex import SEP, render
 
@@ -60,6 +61,7 @@ Recognized = list[tuple[tuple[int, ...], list[Span]]]
 _CHUNK_MEMO_LIMIT = 200_000
 # Whitespace that becomes a token of its own: anything but one space between two chunks.
 _SPACE_TOKENS = re.compile(r"[^\S ]|  |^ ")
+_WHITESPACE = re.compile(r"\s")
 
 
 def _orth_part(orth: str) -> str:
@@ -76,8 +78,8 @@ class _Plan:
     """What can make a note a candidate in one jurisdiction."""
 
     phrase_keys: frozenset[int]  # automaton keys of terms that are phrases of a rule
-    # key -> groups (as sets of keys) of each sequence the key can start the check of
-    sequence_triggers: dict[int, tuple[tuple[frozenset[int], ...], ...]]
+    # key -> (groups as sets of keys, max_gap) of each sequence the key can start the check of
+    sequence_triggers: dict[int, tuple[tuple[tuple[frozenset[int], ...], int], ...]]
 
 
 class CandidateGate:
@@ -103,8 +105,10 @@ class CandidateGate:
         for (_, term_id), text in zip(terms, texts, strict=True):
             self.term_keys[term_id] = keys.setdefault(text, len(keys))
         self.automaton = ahocorasick.Automaton()
+        self.key_lengths = [0] * len(keys)
         for key_text, key in keys.items():
             self.automaton.add_word(key_text, key)
+            self.key_lengths[key] = len(key_text)
         if not keys:
             self.automaton.add_word("\0", -1)
         self.automaton.make_automaton()
@@ -127,14 +131,15 @@ class CandidateGate:
         keys = self.term_keys
         phrase_keys = frozenset(keys[term] for term, rules in component.phrase_rules.items()
                                 if any(applies(r) for r in rules))
-        triggers: dict[int, list[tuple[frozenset[int], ...]]] = defaultdict(list)
-        for index, (rule, _, _) in enumerate(component.sequences):
+        triggers: dict[int, list[tuple[tuple[frozenset[int], ...], int]]] = defaultdict(list)
+        for index, (rule, seq, _) in enumerate(component.sequences):
             trigger = component.sequence_trigger_group[index]
             if applies(rule) and trigger >= 0:
                 groups = tuple(frozenset(keys[t] for t in group)
                                for group in component.sequence_groups[index])
+                max_gap = component.rules[rule]["sequences"][seq]["max_gap"]
                 for key in groups[trigger]:
-                    triggers[key].append(groups)
+                    triggers[key].append((groups, max_gap))
         return _Plan(phrase_keys, {key: tuple(groups) for key, groups in triggers.items()})
 
     # -- per note ---------------------------------------------------------------------------
@@ -143,6 +148,13 @@ class CandidateGate:
         the pipeline to reuse (entries for doc.user_data)."""
         plan = self._plan(jurisdiction)
         if not self.words:
+            if _WHITESPACE.search(text) is None:
+                # Every character is a token (tokenizer.py): sequences can be tested in
+                # order, within their gap and sentence, exactly as the pipeline does.
+                ends = self.automaton.iter(text)
+                if self._terms_match_in_order(list(ends), plan, text):
+                    return True, {}
+                return self._recognized(text, jurisdiction)
             found = {key for _, key in self.automaton.iter(_squeeze(text))}
             if self._terms_match(found, plan):
                 return True, {}
@@ -183,8 +195,31 @@ class CandidateGate:
         if not plan.phrase_keys.isdisjoint(found):
             return True
         for key in found & plan.sequence_triggers.keys():
-            for groups in plan.sequence_triggers[key]:
+            for groups, _ in plan.sequence_triggers[key]:
                 if not any(map(found.isdisjoint, groups)):
+                    return True
+        return False
+
+    def _terms_match_in_order(self, ends: list[tuple[int, int]], plan: _Plan, text: str
+                              ) -> bool:
+        """_terms_match, with each sequence's groups in order, within max_gap and one
+        sentence (chain_spans), on character positions: only where characters are tokens."""
+        spans_of: dict[int, list[tuple[int, int]]] = {}
+        for end, key in ends:
+            spans_of.setdefault(key, []).append((end + 1 - self.key_lengths[key], end + 1))
+        found = spans_of.keys()
+        if not plan.phrase_keys.isdisjoint(found):
+            return True
+        bounds: list[int] | None = None
+        for key in found & plan.sequence_triggers.keys():
+            for groups, max_gap in plan.sequence_triggers[key]:
+                if any(map(found.isdisjoint, groups)):
+                    continue
+                if bounds is None:
+                    bounds = [i for i, char in enumerate(text) if char in SENTENCE_MARKS]
+                positions = {index: [span for k in group & found for span in spans_of[k]]
+                             for index, group in enumerate(groups)}
+                if chain_spans(positions, len(groups), max_gap, bounds):
                     return True
         return False
 
