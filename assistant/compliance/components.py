@@ -503,30 +503,32 @@ class RuleComponent:
     def _in_context(self, doc: Doc, hits: list[Hit],
                     term_hits: list[tuple[int, int, int]]) -> list[Hit]:
         """Drop hits an `unless` cue turns off or a `requires` cue is missing for; dedupe."""
-        present = frozenset(term for term, _, _ in term_hits)
+        spans_of: dict[int, list[tuple[int, int]]] = {}
+        for term, start, end in term_hits:
+            spans_of.setdefault(term, []).append((start, end))
         unique = {(hit.rule, hit.start, hit.end): hit for hit in reversed(hits)}
         kept = []
         for hit in unique.values():
-            if any(self._cue_near(doc, hit, w, term_hits, present)
-                   for w in self.unless[hit.rule]):
+            if any(self._cue_near(doc, hit, w, spans_of) for w in self.unless[hit.rule]):
                 continue
-            if not all(self._cue_near(doc, hit, w, term_hits, present)
-                       for w in self.requires[hit.rule]):
+            if not all(self._cue_near(doc, hit, w, spans_of) for w in self.requires[hit.rule]):
                 continue
             kept.append(hit)
         return _drop_nested(kept)
 
     def _cue_near(self, doc: Doc, hit: Hit, window: CueWindow,
-                  term_hits: list[tuple[int, int, int]], present: frozenset[int]) -> bool:
-        if present.isdisjoint(window.terms):  # most windows: none of their cues in the note
+                  spans_of: dict[int, list[tuple[int, int]]]) -> bool:
+        """Whether a cue of `window` is in the hit's window (and not inside the hit)."""
+        if spans_of.keys().isdisjoint(window.terms):  # most windows: no cue in the note
             return False
+        terms = spans_of.keys() & window.terms
         bounds = _boundaries(doc, clause=window.clause)
         low = max(hit.start - window.before, _last_boundary_before(bounds, hit.start))
         high = min(hit.end + window.after, first_boundary_after(bounds, hit.end, len(doc)))
-        for term, start, end in term_hits:
-            if term in window.terms and start >= low and end <= high and not (
-                    start >= hit.start and end <= hit.end):
-                return True
+        for term in terms:
+            for start, end in spans_of[term]:
+                if start >= low and end <= high and not (start >= hit.start and end <= hit.end):
+                    return True
         return False
 
     # -- serialisation ----------------------------------------------------------------------
