@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.compliance.rules import CueFile, PackManifest, Rule
 from assistant.errors import Problem, RulePackError
+from assistant.yamlkeys import reject_duplicate_keys
 
 PACK_FILE = "pack.yaml"
 POLICY_FILE = "contact_policy.yaml"
@@ -28,7 +29,13 @@ _SafeLoaderBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PackYamlLoader(_SafeLoaderBase):  # type: ignore[misc, valid-type]
-    """YAML 1.2 booleans: only true/false. Under YAML 1.1 a cue `no` or `off` became False."""
+    """YAML 1.2 booleans: only true/false. Under YAML 1.1 a cue `no` or `off` became False.
+    A key given twice in one mapping is an error (YAML would keep the last silently: a second
+    `phrases:` in a rule would drop the first list)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        reject_duplicate_keys(node)
+        return super().construct_mapping(node, deep)
 
 
 PackYamlLoader.yaml_implicit_resolvers = {

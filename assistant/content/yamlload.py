@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from assistant.errors import ContentError
+from assistant.yamlkeys import reject_duplicate_keys
 
 
 class LineDict(dict):
@@ -26,6 +27,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    reject_duplicate_keys(node)
     loader.flatten_mapping(node)
     mapping = LineDict(loader.construct_pairs(node, deep=True))
     mapping.line = node.start_mark.line + 1

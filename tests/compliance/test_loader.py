@@ -78,6 +78,16 @@ def test_yaml_syntax_error_has_a_line(rules_dir):
     assert problem.startswith("cn/broken.yaml:3: YAML syntax")
 
 
+def test_a_key_given_twice_is_an_error_with_its_line(rules_dir):
+    text = RULE.format(category="threat.arrest", cue="negation").replace(
+        "    patterns: {phrases: [让你坐牢]}\n",
+        "    patterns: {phrases: [让你坐牢]}\n    patterns: {phrases: [坐牢]}\n")
+    (rules_dir / "cn" / "twice.yaml").write_text(text, "utf-8")
+    [problem] = problems(rules_dir)
+    assert problem.startswith("cn/twice.yaml:10: YAML syntax: key 'patterns' appears twice")
+    assert "first on line 9" in problem
+
+
 def test_missing_examples_and_unknown_field(rules_dir):
     text = RULE.format(category="threat.arrest", cue="negation").replace(
         "    examples:", "    colour: red\n    examples:").replace(

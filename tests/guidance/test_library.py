@@ -174,6 +174,15 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
                for p in problems)
 
 
+def test_a_key_given_twice_names_both_lines(tmp_path):
+    root = tmp_path / "lib"
+    write(root, "snippets/twice.yaml",
+          "snippets:\n  - id: x\n    text: {zh: a, en: b}\n    text: {zh: c, en: d}\n")
+    _, problems = read_library(root)
+    assert any(re.match(r"lib/snippets/twice.yaml:4: YAML syntax: key 'text' appears twice "
+                        r"in one mapping \(first on line 3\)", str(p)) for p in problems), problems
+
+
 def test_find_snippets_filters_by_kind_topic_jurisdiction_and_channel():
     answers = LIBRARY.find_snippets(kind="objection", topic="hardship_harvest",
                                     jurisdiction="cn", channel="call")
