@@ -265,13 +265,18 @@ def rules_lint(rules_dir: Path = RulesDir) -> None:
     rule_set = load_rule_set(root)
     problems = (rule_set.problems + reference_problems(rule_set)
                 + token_pattern_problems(rule_set) + terms_problems(root))
-    for problem in problems:
+    errors = [p for p in problems if not p.warning]
+    warnings = [p for p in problems if p.warning]
+    for problem in warnings:
+        console.print(f"warning: {problem}", style="yellow", markup=False, highlight=False,
+                      soft_wrap=True)
+    for problem in errors:
         console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     per_pack = {pack: sum(1 for r in rule_set.rules if r.pack == pack) for pack in rule_set.packs}
     summary = ", ".join(f"{pack}: {count}" for pack, count in sorted(per_pack.items()))
     console.print(f"{len(rule_set.rules)} rules ({summary}); version {rule_set.version}; "
-                  f"{len(problems)} problem(s)")
-    if problems:
+                  f"{len(errors)} problem(s), {len(warnings)} warning(s)")
+    if errors:  # warnings (entries that can never match) do not stop a pack from loading
         raise typer.Exit(1)
 
 

@@ -98,12 +98,12 @@ def token_pattern_problems(rule_set: RuleSet) -> list[Problem]:
     from spacy.matcher import Matcher
 
     problems = []
-    vocabularies = {lang: spacy.blank(lang).vocab for lang in ("zh", "en")}
+    pipelines = {lang: spacy.blank(lang) for lang in ("zh", "en")}
     for loaded in rule_set.rules:
         if not loaded.rule.patterns.token_patterns:
             continue
         for lang in loaded.languages:
-            matcher = Matcher(vocabularies[lang], validate=True)
+            matcher = Matcher(pipelines[lang].vocab, validate=True)
             try:
                 matcher.add(loaded.rule.id, loaded.rule.patterns.token_patterns)
             except (ValueError, TypeError) as exc:
@@ -111,4 +111,33 @@ def token_pattern_problems(rule_set: RuleSet) -> list[Problem]:
                 problems.append(Problem(loaded.path, f"invalid token pattern: {detail}",
                                         loaded.line, loaded.rule.id))
                 break
+            if lang != "zh":  # Chinese is split into characters: token patterns are rare
+                problems.extend(_split_words(loaded, pipelines[lang]))
+    return problems
+
+
+_WORD_KEYS = ("ORTH", "TEXT", "LOWER", "NORM", "LEMMA")
+
+
+def _split_words(loaded: LoadedRule, nlp: Any) -> list[Problem]:
+    """Warnings for pattern words the tokenizer splits (`no-contact` -> `no - contact`,
+    `we've` -> `we 've`): one token is never such a word, so the entry can never match."""
+    words = set()
+    for pattern in loaded.rule.patterns.token_patterns:
+        for token in pattern:
+            for key in _WORD_KEYS:
+                value = token.get(key)
+                if isinstance(value, str):
+                    words.add(value)
+                elif isinstance(value, dict):
+                    for operator in ("IN", "NOT_IN"):
+                        words.update(v for v in value.get(operator) or () if isinstance(v, str))
+    split = {word: [t.text for t in nlp.make_doc(word)] for word in sorted(words)}
+    split = {word: pieces for word, pieces in split.items() if len(pieces) > 1}
+    if not split:
+        return []
+    listed = ", ".join(f"'{word}' ({' '.join(pieces)})" for word, pieces in split.items())
+    problems = [Problem(loaded.path, f"token pattern words split by the tokenizer never match "
+                        f"one token: {listed}; write them as phrases or as consecutive pattern "
+                        "tokens", loaded.line, loaded.rule.id, warning=True)]
     return problems

@@ -88,6 +88,16 @@ def test_a_key_given_twice_is_an_error_with_its_line(rules_dir):
     assert "first on line 9" in problem
 
 
+def test_pattern_words_the_tokenizer_splits_are_warned_about(rules_dir):
+    path = rules_dir / "us" / "conduct.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("{LOWER: {IN: [arrested, jailed]}}",
+                                 "{LOWER: {IN: [arrested, jailed, no-contact, we've]}}"), "utf-8")
+    [warning] = [p for p in token_pattern_problems(load_rule_set(rules_dir)) if p.warning]
+    assert "'no-contact' (no - contact)" in str(warning) and "'we've' (we 've)" in str(warning)
+    assert str(warning).startswith("us/conduct.yaml:")
+
+
 def test_missing_examples_and_unknown_field(rules_dir):
     text = RULE.format(category="threat.arrest", cue="negation").replace(
         "    examples:", "    colour: red\n    examples:").replace(
