@@ -82,7 +82,7 @@ class CueWindow:
     terms: frozenset[int]
     before: int
     after: int
-    clause: bool
+    within: str  # "sentence" | "clause" | "note"
 
 
 @Language.factory("compliance_rules", default_config={"spans_key": "findings"})
@@ -251,7 +251,7 @@ class RuleComponent:
     def _window(self, check: dict[str, Any]) -> CueWindow:
         terms = frozenset(self._term(t) for t in check["terms"])
         self.cue_term_ids.update(terms)
-        return CueWindow(terms, check["before"], check["after"], check["within"] == "clause")
+        return CueWindow(terms, check["before"], check["after"], check["within"])
 
     # -- running ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -522,9 +522,12 @@ class RuleComponent:
         if spans_of.keys().isdisjoint(window.terms):  # most windows: no cue in the note
             return False
         terms = spans_of.keys() & window.terms
-        bounds = _boundaries(doc, clause=window.clause)
-        low = max(hit.start - window.before, _last_boundary_before(bounds, hit.start))
-        high = min(hit.end + window.after, first_boundary_after(bounds, hit.end, len(doc)))
+        if window.within == "note":
+            low, high = max(hit.start - window.before, 0), min(hit.end + window.after, len(doc))
+        else:
+            bounds = _boundaries(doc, clause=window.within == "clause")
+            low = max(hit.start - window.before, _last_boundary_before(bounds, hit.start))
+            high = min(hit.end + window.after, first_boundary_after(bounds, hit.end, len(doc)))
         for term in terms:
             for start, end in spans_of[term]:
                 if start >= low and end <= high and not (start >= hit.start and end <= hit.end):

@@ -85,16 +85,19 @@ class CueCheck(Strict):
 
     Added later (optional, backward compatible): `within: clause` also stops the window at a
     clause mark (`，` `；` `：` and their ASCII forms), for cues such as attribution where
-    `客户称要报警，我说再不还就报警抓你` must still flag the second clause.
+    `客户称要报警，我说再不还就报警抓你` must still flag the second clause; `within: note` lets
+    it cross sentence ends, for context such as a cease request in an earlier sentence.
     """
 
     cues: list[str] = Field(default_factory=list)
     phrases: list[str] = Field(default_factory=list)
     before: int = Field(default=12, ge=0, le=80)
     after: int = Field(default=0, ge=0, le=80)
-    within: Literal["sentence", "clause"] = Field(
-        default="sentence", description="How far the window may reach: the sentence, or only "
-                                        "the clause (stops at ， ； ：)")
+    within: Literal["sentence", "clause", "note"] = Field(
+        default="sentence", description="How far the window may reach: the sentence, only "
+                                        "the clause (stops at ， ； ：), or the whole note "
+                                        "(up to `before`/`after`; for context given in an "
+                                        "earlier sentence, such as a cease request)")
 
 
 class Examples(Strict):

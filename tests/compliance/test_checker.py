@@ -179,3 +179,19 @@ def test_single_word_regex_patterns_are_memoised_per_word(regex_rules_dir):
         [finding] = checker.check("you will be JAAILED today")
         assert finding.text == "JAAILED" and finding.rule_id == "us.threat.arrest"
     assert checker.check("the jailer called") == []
+
+
+def test_cue_windows_within_the_note_cross_sentence_ends(fixture_rules_dir, tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(fixture_rules_dir, folder)
+    rule_file = folder / "us" / "conduct.yaml"
+    text = rule_file.read_text("utf-8")
+    assert "{cues: [negation], before: 3}" in text
+    rule_file.write_text(text.replace("{cues: [negation], before: 3}",
+                                      "{cues: [negation], before: 8, within: note}"), "utf-8")
+    note = "He did not say that. We will arrest you"
+    assert [f.rule_id for f in Checker.from_dir(fixture_rules_dir).check(note)] == [
+        "us.threat.arrest"]  # a sentence window stops at the full stop
+    assert Checker.from_dir(folder).check(note) == []
+    assert Checker.from_dir(folder).check("He did say that. Then more talk here. We will "
+                                          "arrest you")  # beyond 8 tokens
