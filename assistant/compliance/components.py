@@ -229,6 +229,7 @@ class RuleComponent:
                 for word in argument:
                     self._words_meeting[part][word].append(number)
         self._met_by_word: dict[tuple[int, int], frozenset[int]] = {}
+        self._jurisdiction_patterns: dict[str, frozenset[int]] = {}
         # Most new words match no regex at all: one combined search says so at once.
         self._regex_condition_screens = {
             part: _screen([regex for kind, regex, _ in self._regex_conditions if kind == part])
@@ -314,6 +315,18 @@ class RuleComponent:
             met = self._met_by_word[(lower, norm)] = frozenset(found)
         return met
 
+    def _patterns_in(self, jurisdiction: str) -> frozenset[int]:
+        """Token patterns (entries of self.token_patterns) whose rule applies in
+        `jurisdiction`."""
+        entries = self._jurisdiction_patterns.get(jurisdiction)
+        if entries is None:
+            entries = self._jurisdiction_patterns[jurisdiction] = frozenset(
+                entry for entry, (kind, index, _) in enumerate(self.token_patterns)
+                if jurisdiction in self.rules[(self.regex_patterns if kind == _REGEX
+                                               else self.pattern_matchers)[index][0]]
+                ["jurisdictions"])
+        return entries
+
     def patterns_woken(self, met: set[int] | frozenset[int]) -> frozenset[int]:
         """Token patterns whose anchor condition is among `met` (the gate remembers this per
         chunk and joins the chunks' sets)."""
@@ -330,25 +343,26 @@ class RuleComponent:
         running, for `jurisdiction`. `woken`: patterns_woken(met), when already known."""
         if woken is None:
             woken = self.patterns_woken(met)
-        candidates = woken.union(self.unanchored) if self.unanchored else woken
+        applicable = self._patterns_in(jurisdiction)
+        candidates = applicable.intersection(woken)
+        if self.unanchored:
+            candidates |= applicable.intersection(self.unanchored)
         hits: list[Hit] = []
         matcher_keys: list[int] = []
-        rules = self.rules
-        for entry in sorted(candidates):
-            kind, index, needs = self.token_patterns[entry]
+        token_patterns = self.token_patterns
+        for entry in candidates:
+            kind, index, needs = token_patterns[entry]
             if not needs <= met:
                 continue
             if kind == _MATCHER:
-                if jurisdiction in rules[self.pattern_matchers[index][0]]["jurisdictions"]:
-                    matcher_keys.append(index)
+                matcher_keys.append(index)
                 continue
             rule, regex = self.regex_patterns[index]
-            if jurisdiction not in rules[rule]["jurisdictions"]:
-                continue
             for match in regex.finditer(words):
                 if match.end() > match.start():
                     start, end = token_span(words, match)
                     hits.append(Hit(rule, start, end))
+        matcher_keys.sort()
         return hits, matcher_keys
 
     def word_regex_matching(self, kind: str, word: int) -> tuple[int, ...]:
