@@ -272,7 +272,9 @@ class RuleComponent:
 
     def _token_pattern_hits(self, doc: Doc, jurisdiction: str) -> list[Hit]:
         worked_out = doc.user_data.get(TOKEN_PATTERNS_KEY)
-        if worked_out is None:  # not worked out by the candidate gate
+        # Worked out by the candidate gate on the note's chunks, unless its tokens were not
+        # the Doc's (spaCy splits some runs of quote marks differently across chunks).
+        if worked_out is None or worked_out[2] != len(doc):
             columns = doc.to_array([ORTH, NORM, LOWER])
             hits = self.word_regex_hits({"orth": columns[:, 0].tolist(),
                                          "norm": columns[:, 1].tolist()}, jurisdiction)
@@ -284,7 +286,7 @@ class RuleComponent:
                 self.word_string(lowers, norms), met, jurisdiction)
             hits.extend(pattern_hits)
         else:
-            found, matcher_keys = worked_out
+            found, matcher_keys, _ = worked_out
             hits = list(found)
         for key in matcher_keys:
             rule, matcher = self.pattern_matchers[key]

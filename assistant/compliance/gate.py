@@ -43,7 +43,8 @@ from assistant.compliance.token_regex import SEP, render
 
 # Where the pipeline finds what the gate worked out (doc.user_data keys).
 RECOGNIZED_KEY = "compliance_recognized"  # (rules served, spans) per active recogniser
-# (hits of token patterns and single-word REGEX patterns, spaCy Matchers worth running)
+# (hits of token patterns and single-word REGEX patterns, spaCy Matchers worth running, the
+# number of tokens they were worked out on)
 TOKEN_PATTERNS_KEY = "compliance_token_patterns"
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ class CandidateGate:
                 if hit is not None:
                     hits.append(hit)
             offset += chunk[1]
-        worked_out = {TOKEN_PATTERNS_KEY: (hits, matcher_keys)}
+        worked_out = {TOKEN_PATTERNS_KEY: (hits, matcher_keys, offset)}
         if hits or matcher_keys or self._terms_match(found, plan):
             return True, worked_out
         needed, recognized = self._recognized(text, jurisdiction)

@@ -150,3 +150,15 @@ def test_remembered_chunks_give_the_docs_word_string(project_pair, text):
         [t.lower for t in doc], [t.norm for t in doc])
     assert "".join(c[2] for c in chunks) == "".join(_orth_part(t.orth_) for t in doc)
     assert sum(c[1] for c in chunks) == len(doc)
+
+
+def test_notes_whose_chunks_tokenize_differently_fall_back_to_the_doc(project_pair):
+    """spaCy splits `''5` after `' ` differently from the chunk alone; the pipeline then works
+    the token patterns out on the Doc instead of using the gate's token positions."""
+    gated, _ = project_pair
+    text = "' ''5 we know where your kids go to school"
+    doc = gated.pipelines["en"].make_doc(text)
+    chunks = [gated.gates["en"]._chunk_words(chunk) for chunk in text.split()]
+    assert sum(chunk[1] for chunk in chunks) != len(doc)
+    assert _disagreements(project_pair, [(text, "en")]) == []
+    assert gated.check(text, "en", "us")
