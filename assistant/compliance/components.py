@@ -137,6 +137,9 @@ class RuleComponent:
                             (index, seq_index, group_index))
             self.unless.append([self._window(c) for c in rule["unless"]])
             self.requires.append([self._window(c) for c in rule["requires"]])
+        # Phrases that contain a cue without being one (cues_<lang>.yaml, not_cues).
+        self.not_cue_ids = frozenset(self._term(p) for p in self.spec.get("not_cues") or ())
+        self.cue_term_ids.update(self.not_cue_ids)
         # Per sequence: its groups as term sets, and the group whose terms occur in the
         # fewest sequences (a proxy for the least common group in notes: words such as
         # 客户 or 还款 are in many sequences).
@@ -522,6 +525,8 @@ class RuleComponent:
         spans_of: dict[int, list[tuple[int, int]]] = {}
         for term, start, end in term_hits:
             spans_of.setdefault(term, []).append((start, end))
+        if self.not_cue_ids and not spans_of.keys().isdisjoint(self.not_cue_ids):
+            spans_of = _without_not_cues(spans_of, self.not_cue_ids)
         unique = {(hit.rule, hit.start, hit.end): hit for hit in reversed(hits)}
         kept = []
         for hit in unique.values():
@@ -559,6 +564,21 @@ class RuleComponent:
     def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> RuleComponent:
         self.load_spec(json.loads((ensure_path(path) / SPEC_FILE).read_text("utf-8")))
         return self
+
+
+def _without_not_cues(spans_of: dict[int, list[tuple[int, int]]], not_cues: frozenset[int]
+                      ) -> dict[int, list[tuple[int, int]]]:
+    """The cue spans, less those inside a not-cue phrase (`客户称` inside `对客户称`)."""
+    blocked = [span for term in spans_of.keys() & not_cues for span in spans_of[term]]
+    kept: dict[int, list[tuple[int, int]]] = {}
+    for term, spans in spans_of.items():
+        if term in not_cues:
+            continue
+        outside = [(s, e) for s, e in spans
+                  if not any(bs <= s and e <= be for bs, be in blocked)]
+        if outside:
+            kept[term] = outside
+    return kept
 
 
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?[aiLmsux]")

@@ -74,6 +74,7 @@ class RuleSet:
     packs: dict[str, PackManifest] = field(default_factory=dict)
     rules: list[LoadedRule] = field(default_factory=list)
     cues: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> name -> phrases
+    not_cues: dict[str, list[str]] = field(default_factory=dict)  # lang -> phrases
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)  # jurisdiction -> params
     problems: list[Problem] = field(default_factory=list)
 
@@ -242,6 +243,7 @@ def _load_cues(rule_set: RuleSet, path: Path) -> None:
     named = rule_set.cues.setdefault(cue_file.language, {})
     for name, phrases in cue_file.cues.items():
         named.setdefault(name, []).extend(phrases)
+    rule_set.not_cues.setdefault(cue_file.language, []).extend(cue_file.not_cues)
 
 
 def _load_rules(rule_set: RuleSet, path: Path, manifest: PackManifest) -> None:

@@ -140,3 +140,8 @@ class CueFile(Strict):
 
     language: Language
     cues: dict[str, list[str]] = Field(min_length=1)
+    not_cues: list[str] = Field(
+        default_factory=list,
+        description="Phrases that contain a cue but are not one: a cue found inside one of "
+                    "these does not count (`对客户称` is the collector speaking to the "
+                    "customer, not the customer speaking, although it contains `客户称`)")

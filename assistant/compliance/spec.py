@@ -61,6 +61,7 @@ def build_spec(rule_set: RuleSet, lang: str) -> dict[str, Any]:
         "version": rule_set.version,
         "default_jurisdiction": DEFAULT_JURISDICTION[lang],
         "rules": [rule_spec(loaded, named, lang) for loaded in rule_set.rules_for(lang)],
+        "not_cues": sorted(set(_phrases(rule_set.not_cues.get(lang, []), lang))),
         "policies": rule_set.policies,
         "terms": load_terms(rule_set.root),
     }

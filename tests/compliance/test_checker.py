@@ -195,3 +195,15 @@ def test_cue_windows_within_the_note_cross_sentence_ends(fixture_rules_dir, tmp_
     assert Checker.from_dir(folder).check(note) == []
     assert Checker.from_dir(folder).check("He did say that. Then more talk here. We will "
                                           "arrest you")  # beyond 8 tokens
+
+
+def test_a_cue_inside_a_not_cue_phrase_does_not_count(fixture_rules_dir, tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(fixture_rules_dir, folder)
+    cues = folder / "common" / "cues_zh.yaml"
+    note = "我对客户称再不还就报警抓你"
+    assert Checker.from_dir(folder).check(note) == []  # `客户称` read as the customer speaking
+    cues.write_text(cues.read_text("utf-8") + "not_cues: [对客户称, 向客户称]\n", "utf-8")
+    checker = Checker.from_dir(folder)
+    assert [f.text for f in checker.check(note)] == ["报警抓你"]
+    assert checker.check("客户称再不还就报警抓你") == []  # still the customer's own words
