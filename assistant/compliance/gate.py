@@ -78,9 +78,11 @@ def _squeeze(text: str) -> str:
 class _Plan:
     """What can make a note a candidate in one jurisdiction."""
 
-    phrase_keys: frozenset[int]  # automaton keys of terms that are phrases of a rule
-    # key -> (groups as sets of keys, max_gap) of each sequence the key can start the check of
-    sequence_triggers: dict[int, tuple[tuple[tuple[frozenset[int], ...], int], ...]]
+    # automaton key -> rules that have the key's term as a phrase
+    phrase_keys: dict[int, tuple[int, ...]]
+    # key -> (groups as sets of keys, max_gap, rule) of each sequence the key can start the
+    # check of
+    sequence_triggers: dict[int, tuple[tuple[tuple[frozenset[int], ...], int, int], ...]]
 
 
 class CandidateGate:
@@ -97,7 +99,12 @@ class CandidateGate:
         self.term_keys: dict[int, int] = {}
         keys: dict[str, int] = {}
         triggers = component.phrase_rules.keys() | component.sequence_terms.keys()
-        terms = [(term, i) for term, i in component.term_ids.items() if i in triggers]
+        # Terms of `requires` windows too: a rule whose required cue is nowhere in the note
+        # cannot fire (other cue-only terms never matter to the gate).
+        required = {term for windows in component.requires for window in windows
+                    for term in window.terms}
+        terms = [(term, i) for term, i in component.term_ids.items()
+                 if i in triggers or i in required]
         if self.words:
             texts = ["".join(_orth_part(t.orth_) for t in doc) + SEP
                      for doc in nlp.tokenizer.pipe(term for term, _ in terms)]
@@ -113,6 +120,9 @@ class CandidateGate:
         if not keys:
             self.automaton.add_word("\0", -1)
         self.automaton.make_automaton()
+        # Per rule, the keys of each of its `requires` windows: one of each must be found.
+        self.rule_needs = [tuple(frozenset(self.term_keys[t] for t in window.terms)
+                                 for window in windows) for windows in component.requires]
         self._chunks: dict[str, _ChunkWords] = {}
         self._plans: dict[str, _Plan] = {}
 
@@ -130,9 +140,11 @@ class CandidateGate:
             return jurisdiction in component.rules[rule]["jurisdictions"]
 
         keys = self.term_keys
-        phrase_keys = frozenset(keys[term] for term, rules in component.phrase_rules.items()
-                                if any(applies(r) for r in rules))
-        triggers: dict[int, list[tuple[tuple[frozenset[int], ...], int]]] = defaultdict(list)
+        phrase_keys: dict[int, set[int]] = defaultdict(set)
+        for term, rules in component.phrase_rules.items():
+            phrase_keys[keys[term]].update(r for r in rules if applies(r))
+        triggers: dict[int, list[tuple[tuple[frozenset[int], ...], int, int]]] = defaultdict(
+            list)
         for index, (rule, seq, _) in enumerate(component.sequences):
             trigger = component.sequence_trigger_group[index]
             if applies(rule) and trigger >= 0:
@@ -140,8 +152,9 @@ class CandidateGate:
                                for group in component.sequence_groups[index])
                 max_gap = component.rules[rule]["sequences"][seq]["max_gap"]
                 for key in groups[trigger]:
-                    triggers[key].append((groups, max_gap))
-        return _Plan(phrase_keys, {key: tuple(groups) for key, groups in triggers.items()})
+                    triggers[key].append((groups, max_gap, rule))
+        return _Plan({key: tuple(rules) for key, rules in phrase_keys.items() if rules},
+                     {key: tuple(groups) for key, groups in triggers.items()})
 
     # -- per note ---------------------------------------------------------------------------
     def scan(self, text: str, jurisdiction: str) -> tuple[bool, dict[str, Any]]:
@@ -182,7 +195,8 @@ class CandidateGate:
                     hits.append(hit)
             offset += chunk[1]
         worked_out = {TOKEN_PATTERNS_KEY: (hits, matcher_keys, offset)}
-        if hits or matcher_keys or self._terms_match(found, plan):
+        if matcher_keys or any(self._needs_met(hit.rule, found) for hit in hits) or \
+                self._terms_match(found, plan):
             return True, worked_out
         needed, recognized = self._recognized(text, jurisdiction)
         return needed, worked_out | recognized
@@ -191,13 +205,17 @@ class CandidateGate:
         recognized = self.component.recognizer_spans(text, jurisdiction)
         return any(spans for _, spans in recognized), {RECOGNIZED_KEY: recognized}
 
-    @staticmethod
-    def _terms_match(found: set[int], plan: _Plan) -> bool:
-        if not plan.phrase_keys.isdisjoint(found):
-            return True
+    def _needs_met(self, rule: int, found: set[int] | Any) -> bool:
+        """Whether the note has a term of each of the rule's `requires` windows."""
+        return not any(map(found.isdisjoint, self.rule_needs[rule]))
+
+    def _terms_match(self, found: set[int], plan: _Plan) -> bool:
+        for key in found & plan.phrase_keys.keys():
+            if any(self._needs_met(rule, found) for rule in plan.phrase_keys[key]):
+                return True
         for key in found & plan.sequence_triggers.keys():
-            for groups, _ in plan.sequence_triggers[key]:
-                if not any(map(found.isdisjoint, groups)):
+            for groups, _, rule in plan.sequence_triggers[key]:
+                if not any(map(found.isdisjoint, groups)) and self._needs_met(rule, found):
                     return True
         return False
 
@@ -209,12 +227,13 @@ class CandidateGate:
         for end, key in ends:
             spans_of.setdefault(key, []).append((end + 1 - self.key_lengths[key], end + 1))
         found = spans_of.keys()
-        if not plan.phrase_keys.isdisjoint(found):
-            return True
+        for key in found & plan.phrase_keys.keys():
+            if any(self._needs_met(rule, found) for rule in plan.phrase_keys[key]):
+                return True
         bounds: list[int] | None = None
         for key in found & plan.sequence_triggers.keys():
-            for groups, max_gap in plan.sequence_triggers[key]:
-                if any(map(found.isdisjoint, groups)):
+            for groups, max_gap, rule in plan.sequence_triggers[key]:
+                if any(map(found.isdisjoint, groups)) or not self._needs_met(rule, found):
                     continue
                 if bounds is None:
                     bounds = [i for i, char in enumerate(text) if char in SENTENCE_MARKS]
