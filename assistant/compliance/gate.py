@@ -251,18 +251,21 @@ class CandidateGate:
             if len(self._chunks) >= _CHUNK_MEMO_LIMIT:
                 self._chunks.clear()
             component = self.component
-            tokens = self.component.nlp.tokenizer(chunk)
             strings = component.nlp.vocab.strings
-            word_hits = tuple(
-                (position, index)
-                for position, token in enumerate(tokens)
-                for kind, word in (("orth", token.orth), ("norm", token.norm))
-                if kind in component.word_regex_kinds
-                for index in component.word_regex_matching(kind, word))
-            met = frozenset().union(*[component.conditions_met(t.lower, t.norm)
-                                      for t in tokens])
-            words = ("".join(render(strings[t.lower], strings[t.norm]) for t in tokens),
-                     len(tokens), "".join(_orth_part(t.orth_) for t in tokens), word_hits, met,
-                     component.patterns_woken(met))
+            kinds = component.word_regex_kinds
+            words_part, orths_part, word_hits, met = [], [], [], set()
+            # One pass over the tokens (iterating a Doc makes a Token object each time).
+            for position, token in enumerate(component.nlp.tokenizer(chunk)):
+                orth, lower, norm = token.orth, token.lower, token.norm
+                words_part.append(render(strings[lower], strings[norm]))
+                orths_part.append(_orth_part(strings[orth]))
+                met.update(component.conditions_met(lower, norm))
+                for kind, word in (("orth", orth), ("norm", norm)):
+                    if kind in kinds:
+                        word_hits.extend((position, index)
+                                         for index in component.word_regex_matching(kind, word))
+            frozen = frozenset(met)
+            words = ("".join(words_part), len(words_part), "".join(orths_part),
+                     tuple(word_hits), frozen, component.patterns_woken(frozen))
             self._chunks[chunk] = words
         return words
