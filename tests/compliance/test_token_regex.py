@@ -22,21 +22,21 @@ from assistant.config import PROJECT_ROOT
 from .conftest import PROJECT_RULES
 
 
-def _regex_matches(nlp, pattern, text):
+def _matches_at_each_token(regex, words):
     """(start, end) token spans: at each token, the match the compiled regex finds there."""
+    starts = [i for i, char in enumerate(words) if char == SEP][:-1]
+    matches = (regex.match(words, at) for at in starts)
+    return {token_span(words, m) for m in matches if m is not None and m.end() > m.start()}
+
+
+def _regex_matches(nlp, pattern, text):
     regex = compile_pattern(pattern)
     assert regex is not None, pattern
     doc = nlp.make_doc(text)
-    component = nlp.get_pipe("compliance_rules")
     columns = doc.to_array([LOWER, NORM])
-    words = component.word_string(columns[:, 0].tolist(), columns[:, 1].tolist())
-    starts = [i for i, char in enumerate(words) if char == SEP][:-1]
-    found = set()
-    for at in starts:
-        match = regex.match(words, at)
-        if match is not None and match.end() > match.start():
-            found.add(token_span(words, match))
-    return doc, found
+    words = nlp.get_pipe("compliance_rules").word_string(columns[:, 0].tolist(),
+                                                        columns[:, 1].tolist())
+    return doc, _matches_at_each_token(regex, words)
 
 
 def _matcher_matches(nlp, pattern, doc):
@@ -119,12 +119,7 @@ def test_every_compiled_pattern_of_the_packs_agrees_with_the_matcher(nlp):
                 match = regex.search(words)
                 assert match is None or match.end() == match.start(), (doc.text, pattern)
                 continue
-            starts = [i for i, char in enumerate(words) if char == SEP][:-1]
-            found = set()
-            for at in starts:
-                match = regex.match(words, at)
-                if match is not None and match.end() > match.start():
-                    found.add(token_span(words, match))
+            found = _matches_at_each_token(regex, words)
             assert {s for s, _ in found} == {s for s, _ in expected}, (doc.text, pattern)
             assert found <= expected, (doc.text, pattern)
             compared += 1
