@@ -124,6 +124,7 @@ class RuleComponent:
         self.sequence_keys: dict[tuple[int, int], int] = {}
         self._jurisdiction_maps: dict[str, tuple[dict, dict]] = {}
         self.unless: list[list[CueWindow]] = []
+        self._windows: dict[CueWindow, CueWindow] = {}
         self.requires: list[list[CueWindow]] = []
         for index, rule in enumerate(rules):
             for phrase in rule["phrases"]:
@@ -255,7 +256,10 @@ class RuleComponent:
     def _window(self, check: dict[str, Any]) -> CueWindow:
         terms = frozenset(self._term(t) for t in check["terms"])
         self.cue_term_ids.update(terms)
-        return CueWindow(terms, check["before"], check["after"], check["within"])
+        window = CueWindow(terms, check["before"], check["after"], check["within"])
+        # Rules share cue windows (the same lists, YAML anchors): one object per distinct
+        # window lets a note test each (window, span) once.
+        return self._windows.setdefault(window, window)
 
     # -- running ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -528,11 +532,20 @@ class RuleComponent:
         if self.not_cue_ids and not spans_of.keys().isdisjoint(self.not_cue_ids):
             spans_of = _without_not_cues(spans_of, self.not_cue_ids)
         unique = {(hit.rule, hit.start, hit.end): hit for hit in reversed(hits)}
+        tested: dict[tuple[int, int, int], bool] = {}  # (id(window), start, end) -> cue near
+
+        def near(hit: Hit, window: CueWindow) -> bool:
+            key = (id(window), hit.start, hit.end)
+            found = tested.get(key)
+            if found is None:
+                found = tested[key] = self._cue_near(doc, hit, window, spans_of)
+            return found
+
         kept = []
         for hit in unique.values():
-            if any(self._cue_near(doc, hit, w, spans_of) for w in self.unless[hit.rule]):
+            if any(near(hit, w) for w in self.unless[hit.rule]):
                 continue
-            if not all(self._cue_near(doc, hit, w, spans_of) for w in self.requires[hit.rule]):
+            if not all(near(hit, w) for w in self.requires[hit.rule]):
                 continue
             kept.append(hit)
         return _drop_nested(kept)
