@@ -223,13 +223,12 @@ class CandidateGate:
                               ) -> bool:
         """_terms_match, with each sequence's groups in order, within max_gap and one
         sentence (chain_spans), on character positions: only where characters are tokens."""
-        spans_of: dict[int, list[tuple[int, int]]] = {}
-        for end, key in ends:
-            spans_of.setdefault(key, []).append((end + 1 - self.key_lengths[key], end + 1))
-        found = spans_of.keys()
+        found = {key for _, key in ends}
         for key in found & plan.phrase_keys.keys():
             if any(self._needs_met(rule, found) for rule in plan.phrase_keys[key]):
                 return True
+        # Positions only for notes with a sequence whose every group is present (few).
+        spans_of: dict[int, list[tuple[int, int]]] = {}
         bounds: list[int] | None = None
         for key in found & plan.sequence_triggers.keys():
             for groups, max_gap, rule in plan.sequence_triggers[key]:
@@ -237,6 +236,9 @@ class CandidateGate:
                     continue
                 if bounds is None:
                     bounds = [i for i, char in enumerate(text) if char in SENTENCE_MARKS]
+                    lengths = self.key_lengths
+                    for end, k in ends:
+                        spans_of.setdefault(k, []).append((end + 1 - lengths[k], end + 1))
                 positions = {index: [span for k in group & found for span in spans_of[k]]
                              for index, group in enumerate(groups)}
                 if chain_spans(positions, len(groups), max_gap, bounds):
