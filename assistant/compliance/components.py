@@ -192,7 +192,8 @@ class RuleComponent:
         self.patterns_by_anchor: dict[int, list[int]] = defaultdict(list)
         self.unanchored: list[int] = []
         all_patterns = [p for rule in rules for p in rule["token_patterns"]]
-        probability = word_probability(lang)
+        # Loaded only when some rule has token patterns (a table of ~1 MB).
+        probability = word_probability(lang) if any(r["token_patterns"] for r in rules) else None
         via_norm = uses(all_patterns, "LEMMA") and not spec_needs_lemmatizer(self.spec)
         if via_norm:
             install_lemma_norms(self.nlp.vocab, lang)
@@ -220,6 +221,7 @@ class RuleComponent:
                 if not conditions:
                     self.unanchored.append(entry)
                     continue
+                assert probability is not None
                 rarest = min(conditions, key=lambda c: condition_cost(c, probability))
                 self.patterns_by_anchor[numbers[rarest]].append(entry)
         self.anchor_conditions = frozenset(self.patterns_by_anchor)
