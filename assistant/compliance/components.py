@@ -583,14 +583,15 @@ class RuleComponent:
 
 def _without_not_cues(spans_of: dict[int, list[tuple[int, int]]], not_cues: frozenset[int]
                       ) -> dict[int, list[tuple[int, int]]]:
-    """The cue spans, less those inside a not-cue phrase (`客户称` inside `对客户称`)."""
+    """The cue spans, less those that start inside a not-cue phrase without containing it
+    (`客户称` in `对客户称` with the not-cue `对客户`; the cue `对客户说` itself stays)."""
     blocked = [span for term in spans_of.keys() & not_cues for span in spans_of[term]]
     kept: dict[int, list[tuple[int, int]]] = {}
     for term, spans in spans_of.items():
         if term in not_cues:
             continue
         outside = [(s, e) for s, e in spans
-                  if not any(bs <= s and e <= be for bs, be in blocked)]
+                   if not any(bs <= s < be and not (s <= bs and be <= e) for bs, be in blocked)]
         if outside:
             kept[term] = outside
     return kept

@@ -142,6 +142,7 @@ class CueFile(Strict):
     cues: dict[str, list[str]] = Field(min_length=1)
     not_cues: list[str] = Field(
         default_factory=list,
-        description="Phrases that contain a cue but are not one: a cue found inside one of "
-                    "these does not count (`对客户称` is the collector speaking to the "
-                    "customer, not the customer speaking, although it contains `客户称`)")
+        description="Phrases that begin a cue without being one: a cue that starts inside "
+                    "one of these does not count (`对客户` makes `对客户称` the collector "
+                    "speaking to the customer, not the customer speaking, although it "
+                    "contains the cue `客户称`)")

@@ -203,7 +203,10 @@ def test_a_cue_inside_a_not_cue_phrase_does_not_count(fixture_rules_dir, tmp_pat
     cues = folder / "common" / "cues_zh.yaml"
     note = "我对客户称再不还就报警抓你"
     assert Checker.from_dir(folder).check(note) == []  # `客户称` read as the customer speaking
-    cues.write_text(cues.read_text("utf-8") + "not_cues: [对客户称, 向客户称]\n", "utf-8")
+    cues.write_text(cues.read_text("utf-8").replace("对方表示]", "对方表示, 对客户称要]")
+                    + "not_cues: [对客户, 向客户]\n", "utf-8")
     checker = Checker.from_dir(folder)
     assert [f.text for f in checker.check(note)] == ["报警抓你"]
     assert checker.check("客户称再不还就报警抓你") == []  # still the customer's own words
+    # A cue that contains the not-cue phrase is a cue of its own and still counts.
+    assert checker.check("我对客户称要报警抓你") == []
