@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 from spacy.vocab import Vocab
 
-from assistant.compliance.chains import SENTENCE_MARKS, chain_spans, first_boundary_after
+from assistant.compliance.chains import SENTENCE_MARKS, chain_matches, first_boundary_after
 from assistant.compliance.contact_recognizers import ContactGrammar, build_grammar
 from assistant.compliance.gate import RECOGNIZED_KEY, TOKEN_PATTERNS_KEY
 from assistant.compliance.lemmas import (
@@ -75,6 +75,9 @@ class Hit:
     end: int
     start_char: int = -1  # -1: not computed yet (phrase hits get them once they survive)
     end_char: int = -1
+    # A sequence hit whose `not_between` cues must not stand in these gaps between its terms
+    blockers: frozenset[int] = frozenset()
+    gaps: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ class RuleComponent:
         self.sequence_terms: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         self.cue_term_ids: set[int] = set()
         self.sequences: list[tuple[int, int, int]] = []  # (rule, sequence index, groups)
+        self.sequence_blockers: list[frozenset[int]] = []  # not_between terms per sequence
         self.sequence_keys: dict[tuple[int, int], int] = {}
         self._jurisdiction_maps: dict[str, tuple[dict, dict]] = {}
         self.unless: list[list[CueWindow]] = []
@@ -130,6 +134,9 @@ class RuleComponent:
             for phrase in rule["phrases"]:
                 self.phrase_rules[self._term(phrase)].append(index)
             for seq_index, sequence in enumerate(rule["sequences"]):
+                blockers = frozenset(self._term(t) for t in sequence.get("not_between") or ())
+                self.cue_term_ids.update(blockers)
+                self.sequence_blockers.append(blockers)
                 self.sequence_keys[(index, seq_index)] = len(self.sequences)
                 self.sequences.append((index, seq_index, len(sequence["all"])))
                 for group_index, group in enumerate(sequence["all"]):
@@ -455,9 +462,11 @@ class RuleComponent:
             found = {index: [span for term in group & present for span in spans_of[term]]
                      for index, group in enumerate(groups)}
             sequence = self.rules[rule]["sequences"][seq]
-            hits.extend(Hit(rule, start, end) for start, end in
-                        chain_spans(found, count, sequence["max_gap"],
-                                _boundaries(doc, clause=False)))
+            blockers = self.sequence_blockers[key]
+            hits.extend(Hit(rule, start, end, blockers=blockers, gaps=gaps if blockers else ())
+                        for start, end, gaps in
+                        chain_matches(found, count, sequence["max_gap"],
+                                      _boundaries(doc, clause=False)))
         return hits
 
     def _maps_for(self, jurisdiction: str) -> tuple[dict[int, tuple[int, ...]],
@@ -545,6 +554,8 @@ class RuleComponent:
 
         kept = []
         for hit in unique.values():
+            if hit.blockers and _blocked_between(hit, spans_of):
+                continue
             if any(near(hit, w) for w in self.unless[hit.rule]):
                 continue
             if not all(near(hit, w) for w in self.requires[hit.rule]):
@@ -579,6 +590,13 @@ class RuleComponent:
     def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> RuleComponent:
         self.load_spec(json.loads((ensure_path(path) / SPEC_FILE).read_text("utf-8")))
         return self
+
+
+def _blocked_between(hit: Hit, spans_of: dict[int, list[tuple[int, int]]]) -> bool:
+    """Whether a `not_between` cue of a sequence hit stands in a gap between its terms."""
+    return any(gap_start <= start and end <= gap_end
+               for term in spans_of.keys() & hit.blockers for start, end in spans_of[term]
+               for gap_start, gap_end in hit.gaps)
 
 
 def _without_not_cues(spans_of: dict[int, list[tuple[int, int]]], not_cues: frozenset[int]

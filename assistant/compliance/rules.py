@@ -56,6 +56,20 @@ class Sequence(Strict):
 
     all: list[list[str]] = Field(min_length=2)
     max_gap: int = Field(default=10, ge=0, le=60)
+    not_between: Between | None = Field(
+        default=None, description="Cues that must not stand between the sequence's terms "
+                                  "(`告诉他不会报警`: a negation between 告诉 and 报警)")
+
+
+class Between(Strict):
+    """Cue lists (by name) and phrases that switch a sequence match off when they stand in a
+    gap between two of its terms. `unless` windows ignore what lies inside a match."""
+
+    cues: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+
+
+Sequence.model_rebuild()
 
 
 class Patterns(Strict):

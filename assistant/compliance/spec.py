@@ -13,7 +13,7 @@ from assistant.compliance.language import DEFAULT_JURISDICTION
 from assistant.compliance.loader import LoadedRule, Problem, RuleSet
 from assistant.compliance.normalise import normalise_phrase
 from assistant.compliance.recognizers import RECOGNIZERS
-from assistant.compliance.rules import Citation, CueCheck
+from assistant.compliance.rules import Between, Citation, CueCheck
 
 
 def citation_text(citation: Citation) -> str:
@@ -35,6 +35,15 @@ def _cue_check(check: CueCheck, named: dict[str, list[str]], lang: str) -> dict[
             "after": check.after, "within": check.within}
 
 
+def _between(between: Between | None, named: dict[str, list[str]], lang: str) -> list[str]:
+    if between is None:
+        return []
+    terms = list(between.phrases)
+    for name in between.cues:
+        terms.extend(named.get(name, []))
+    return sorted(set(_phrases(terms, lang)))
+
+
 def rule_spec(loaded: LoadedRule, named_cues: dict[str, list[str]], lang: str) -> dict[str, Any]:
     rule = loaded.rule
     return {
@@ -44,7 +53,9 @@ def rule_spec(loaded: LoadedRule, named_cues: dict[str, list[str]], lang: str) -
         "citation": citation_text(rule.citation),
         "phrases": _phrases(rule.patterns.phrases, lang),
         "sequences": [{"all": [_phrases(group, lang) for group in seq.all],
-                       "max_gap": seq.max_gap} for seq in rule.patterns.sequences],
+                       "max_gap": seq.max_gap,
+                       "not_between": _between(seq.not_between, named_cues, lang)}
+                      for seq in rule.patterns.sequences],
         "token_patterns": rule.patterns.token_patterns,
         "recognizers": list(rule.patterns.recognizers),
         "unless": [_cue_check(c, named_cues, lang) for c in rule.unless],
@@ -74,7 +85,8 @@ def reference_problems(rule_set: RuleSet) -> list[Problem]:
         rule = loaded.rule
         for lang in loaded.languages:
             named = rule_set.cues.get(lang, {})
-            for check in [*rule.unless, *rule.requires]:
+            betweens = [s.not_between for s in rule.patterns.sequences if s.not_between]
+            for check in [*rule.unless, *rule.requires, *betweens]:
                 for name in check.cues:
                     if name not in named:
                         known = ", ".join(sorted(named)) or "none"

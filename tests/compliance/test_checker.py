@@ -210,3 +210,19 @@ def test_a_cue_inside_a_not_cue_phrase_does_not_count(fixture_rules_dir, tmp_pat
     assert checker.check("客户称再不还就报警抓你") == []  # still the customer's own words
     # A cue that contains the not-cue phrase is a cue of its own and still counts.
     assert checker.check("我对客户称要报警抓你") == []
+
+
+def test_a_cue_between_the_terms_of_a_sequence_can_switch_it_off(fixture_rules_dir, tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(fixture_rules_dir, folder)
+    rule_file = folder / "cn" / "conduct.yaml"
+    text = rule_file.read_text("utf-8")
+    old = "        - all: [[告诉, 告知], [同事, 邻居], [欠款, 欠钱]]\n          max_gap: 6\n"
+    assert old in text
+    rule_file.write_text(text.replace(old, old + "          not_between: {cues: [negation], "
+                                                 "phrases: [没说]}\n"), "utf-8")
+    before, after = Checker.from_dir(fixture_rules_dir), Checker.from_dir(folder)
+    note = "告诉他同事没说他欠款"
+    assert before.check(note)  # a cue inside a match never counted for `unless`
+    assert after.check(note) == []
+    assert after.check("告诉他同事他欠款五万")  # nothing between the terms: still flagged
