@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 import spacy
@@ -181,14 +182,22 @@ def test_single_word_regex_patterns_are_memoised_per_word(regex_rules_dir):
     assert checker.check("the jailer called") == []
 
 
-def test_cue_windows_within_the_note_cross_sentence_ends(fixture_rules_dir, tmp_path):
+def _edited_packs(fixture_rules_dir: Path, tmp_path: Path, relative: str, old: str,
+                  new: str) -> Path:
+    """A copy of the fixture packs with `old` replaced by `new` in one file."""
     folder = tmp_path / "rules"
     shutil.copytree(fixture_rules_dir, folder)
-    rule_file = folder / "us" / "conduct.yaml"
-    text = rule_file.read_text("utf-8")
-    assert "{cues: [negation], before: 3}" in text
-    rule_file.write_text(text.replace("{cues: [negation], before: 3}",
-                                      "{cues: [negation], before: 8, within: note}"), "utf-8")
+    path = folder / relative
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+    return folder
+
+
+def test_cue_windows_within_the_note_cross_sentence_ends(fixture_rules_dir, tmp_path):
+    folder = _edited_packs(fixture_rules_dir, tmp_path, "us/conduct.yaml",
+                           "{cues: [negation], before: 3}",
+                           "{cues: [negation], before: 8, within: note}")
     note = "He did not say that. We will arrest you"
     assert [f.rule_id for f in Checker.from_dir(fixture_rules_dir).check(note)] == [
         "us.threat.arrest"]  # a sentence window stops at the full stop
@@ -213,14 +222,9 @@ def test_a_cue_inside_a_not_cue_phrase_does_not_count(fixture_rules_dir, tmp_pat
 
 
 def test_a_cue_between_the_terms_of_a_sequence_can_switch_it_off(fixture_rules_dir, tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(fixture_rules_dir, folder)
-    rule_file = folder / "cn" / "conduct.yaml"
-    text = rule_file.read_text("utf-8")
     old = "        - all: [[告诉, 告知], [同事, 邻居], [欠款, 欠钱]]\n          max_gap: 6\n"
-    assert old in text
-    rule_file.write_text(text.replace(old, old + "          not_between: {cues: [negation], "
-                                                 "phrases: [没说]}\n"), "utf-8")
+    folder = _edited_packs(fixture_rules_dir, tmp_path, "cn/conduct.yaml", old,
+                           old + "          not_between: {cues: [negation], phrases: [没说]}\n")
     before, after = Checker.from_dir(fixture_rules_dir), Checker.from_dir(folder)
     note = "告诉他同事没说他欠款"
     assert before.check(note)  # a cue inside a match never counted for `unless`
