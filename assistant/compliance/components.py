@@ -179,9 +179,7 @@ class RuleComponent:
                 self.cue_matcher.add(term, [doc])
         self.match_terms = {self.nlp.vocab.strings[term]: i for term, i in self.term_ids.items()}
         # Token patterns are compiled to regular expressions over the note's word string
-        # (token_regex.py); the few that cannot be get a spaCy Matcher each. Either runs only
-        # on notes whose word string contains an anchor (a word of the pattern's most
-        # selective required condition), found by one Aho-Corasick scan.
+        # (token_regex.py); the few that cannot be get a spaCy Matcher each.
         self.regex_patterns: list[tuple[int, re.Pattern[str]]] = []
         self.regex_pattern_sources: list[list[dict[str, Any]]] = []  # as spaCy patterns
         self.pattern_matchers: list[tuple[int, Matcher]] = []
@@ -195,12 +193,11 @@ class RuleComponent:
         # pattern is tried only when the note meets all its required conditions; candidates
         # are found through each pattern's rarest condition (its anchor).
         numbers: dict[Condition, int] = {}
-        self.token_patterns: list[tuple[int, int, frozenset[int]]] = []  # kind, index, needs
+        # (kind, index in regex_patterns or pattern_matchers, rule, conditions it needs)
+        self.token_patterns: list[tuple[int, int, int, frozenset[int]]] = []
         self.patterns_by_anchor: dict[int, list[int]] = defaultdict(list)
         self.unanchored: list[int] = []
         all_patterns = [p for rule in rules for p in rule["token_patterns"]]
-        # Loaded only when some rule has token patterns (a table of ~1 MB).
-        probability = word_probability(lang) if any(r["token_patterns"] for r in rules) else None
         via_norm = uses(all_patterns, "LEMMA") and not spec_needs_lemmatizer(self.spec)
         if via_norm:
             install_lemma_norms(self.nlp.vocab, lang)
@@ -224,20 +221,21 @@ class RuleComponent:
                 conditions = required_conditions(pattern)
                 needs = frozenset(numbers.setdefault(c, len(numbers)) for c in conditions)
                 entry = len(self.token_patterns)
-                self.token_patterns.append((kind, at, needs))
+                self.token_patterns.append((kind, at, index, needs))
                 if not conditions:
                     self.unanchored.append(entry)
                     continue
-                assert probability is not None
+                probability = word_probability(lang)  # cached; a table of ~1 MB, loaded once
                 rarest = min(conditions, key=lambda c: condition_cost(c, probability))
                 self.patterns_by_anchor[numbers[rarest]].append(entry)
         self.anchor_conditions = frozenset(self.patterns_by_anchor)
         self._words_meeting: dict[str, dict[str, list[int]]] = {"lower": defaultdict(list),
                                                                  "norm": defaultdict(list)}
-        self._regex_conditions: list[tuple[str, re.Pattern[str], int]] = []
+        self._regex_conditions: dict[str, list[tuple[re.Pattern[str], int]]] = {
+            "lower": [], "norm": []}
         for (part, test, argument), number in numbers.items():
             if test == "regex":
-                self._regex_conditions.append((part, re.compile(argument), number))
+                self._regex_conditions[part].append((re.compile(argument), number))
             else:
                 for word in argument:
                     self._words_meeting[part][word].append(number)
@@ -245,8 +243,8 @@ class RuleComponent:
         self._jurisdiction_patterns: dict[str, frozenset[int]] = {}
         # Most new words match no regex at all: one combined search says so at once.
         self._regex_condition_screens = {
-            part: _screen([regex for kind, regex, _ in self._regex_conditions if kind == part])
-            for part in ("lower", "norm")}
+            part: _screen([regex for regex, _ in conditions])
+            for part, conditions in self._regex_conditions.items()}
         self._word_regex_screens = {
             kind: _screen([regex for _, (k, regex) in self.word_regexes if k == kind])
             for kind in ("orth", "norm")}
@@ -326,10 +324,10 @@ class RuleComponent:
             found = [*self._words_meeting["lower"].get(texts["lower"], ()),
                      *self._words_meeting["norm"].get(texts["norm"], ())]
             for part, text in texts.items():
-                screen = self._regex_condition_screens.get(part)
+                screen = self._regex_condition_screens[part]
                 if screen is None or screen.search(text) is not None:
-                    found.extend(number for kind, regex, number in self._regex_conditions
-                                 if kind == part and regex.search(text) is not None)
+                    found.extend(number for regex, number in self._regex_conditions[part]
+                                 if regex.search(text) is not None)
             met = self._met_by_word[(lower, norm)] = frozenset(found)
         return met
 
@@ -339,10 +337,8 @@ class RuleComponent:
         entries = self._jurisdiction_patterns.get(jurisdiction)
         if entries is None:
             entries = self._jurisdiction_patterns[jurisdiction] = frozenset(
-                entry for entry, (kind, index, _) in enumerate(self.token_patterns)
-                if jurisdiction in self.rules[(self.regex_patterns if kind == _REGEX
-                                               else self.pattern_matchers)[index][0]]
-                ["jurisdictions"])
+                entry for entry, (_, _, rule, _) in enumerate(self.token_patterns)
+                if jurisdiction in self.rules[rule]["jurisdictions"])
         return entries
 
     def patterns_woken(self, met: set[int] | frozenset[int]) -> frozenset[int]:
@@ -369,13 +365,13 @@ class RuleComponent:
         matcher_keys: list[int] = []
         token_patterns = self.token_patterns
         for entry in candidates:
-            kind, index, needs = token_patterns[entry]
+            kind, index, rule, needs = token_patterns[entry]
             if not needs <= met:
                 continue
             if kind == _MATCHER:
                 matcher_keys.append(index)
                 continue
-            rule, regex = self.regex_patterns[index]
+            _, regex = self.regex_patterns[index]
             for match in regex.finditer(words):
                 if match.end() > match.start():
                     start, end = token_span(words, match)
@@ -522,9 +518,7 @@ class RuleComponent:
                 for name, rules in self.recognizer_rules.items()]
             recognizers = [(rec, active) for rec, active in active_rules if active]
             # One search for every screened recogniser: most notes have no candidate for any.
-            screens = [rec.screen for rec, _ in recognizers if rec.screen is not None]
-            screen = re.compile("|".join(f"(?:{s.pattern})" for s in screens)) \
-                if screens else None
+            screen = _screen([rec.screen for rec, _ in recognizers if rec.screen is not None])
             setup = (context, recognizers, screen)
             self._recognizer_setups[jurisdiction] = setup
         context, recognizers, screen = setup

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ import ahocorasick
 
 from assistant.compliance.chains import SENTENCE_MARKS, chain_spans
 from assistant.compliance.recognizer_types import Span
-from assistant.compliance.token_regex import SEP, render
+from assistant.compliance.token_regex import SEP, orth_part, render
 
 # Where the pipeline finds what the gate worked out (doc.user_data keys).
 RECOGNIZED_KEY = "compliance_recognized"  # (rules served, spans) per active recogniser
@@ -63,10 +64,6 @@ _CHUNK_MEMO_LIMIT = 200_000
 # Whitespace that becomes a token of its own: anything but one space between two chunks.
 _SPACE_TOKENS = re.compile(r"[^\S ]|  |^ ")
 _WHITESPACE = re.compile(r"\s")
-
-
-def _orth_part(orth: str) -> str:
-    return SEP + (orth.replace(SEP, "\ufffd") if SEP in orth else orth)
 
 
 def _squeeze(text: str) -> str:
@@ -106,7 +103,7 @@ class CandidateGate:
         terms = [(term, i) for term, i in component.term_ids.items()
                  if i in triggers or i in required]
         if self.words:
-            texts = ["".join(_orth_part(t.orth_) for t in doc) + SEP
+            texts = ["".join(orth_part(t.orth_) for t in doc) + SEP
                      for doc in nlp.tokenizer.pipe(term for term, _ in terms)]
         else:
             texts = [_squeeze(term) for term, _ in terms]
@@ -205,14 +202,17 @@ class CandidateGate:
         recognized = self.component.recognizer_spans(text, jurisdiction)
         return any(spans for _, spans in recognized), {RECOGNIZED_KEY: recognized}
 
-    def _needs_met(self, rule: int, found: set[int] | Any) -> bool:
+    def _needs_met(self, rule: int, found: AbstractSet[int]) -> bool:
         """Whether the note has a term of each of the rule's `requires` windows."""
         return not any(map(found.isdisjoint, self.rule_needs[rule]))
 
+    def _phrase_matches(self, found: AbstractSet[int], plan: _Plan) -> bool:
+        return any(self._needs_met(rule, found) for key in found & plan.phrase_keys.keys()
+                   for rule in plan.phrase_keys[key])
+
     def _terms_match(self, found: set[int], plan: _Plan) -> bool:
-        for key in found & plan.phrase_keys.keys():
-            if any(self._needs_met(rule, found) for rule in plan.phrase_keys[key]):
-                return True
+        if self._phrase_matches(found, plan):
+            return True
         for key in found & plan.sequence_triggers.keys():
             for groups, _, rule in plan.sequence_triggers[key]:
                 if not any(map(found.isdisjoint, groups)) and self._needs_met(rule, found):
@@ -224,9 +224,8 @@ class CandidateGate:
         """_terms_match, with each sequence's groups in order, within max_gap and one
         sentence (chain_spans), on character positions: only where characters are tokens."""
         found = {key for _, key in ends}
-        for key in found & plan.phrase_keys.keys():
-            if any(self._needs_met(rule, found) for rule in plan.phrase_keys[key]):
-                return True
+        if self._phrase_matches(found, plan):
+            return True
         # Positions only for notes with a sequence whose every group is present (few).
         spans_of: dict[int, list[tuple[int, int]]] = {}
         bounds: list[int] | None = None
@@ -260,7 +259,7 @@ class CandidateGate:
             for position, token in enumerate(component.nlp.tokenizer(chunk)):
                 orth, lower, norm = token.orth, token.lower, token.norm
                 words_part.append(render(strings[lower], strings[norm]))
-                orths_part.append(_orth_part(strings[orth]))
+                orths_part.append(orth_part(strings[orth]))
                 met.update(component.conditions_met(lower, norm))
                 for kind, word in (("orth", orth), ("norm", norm)):
                     if kind in kinds:

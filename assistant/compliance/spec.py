@@ -27,21 +27,17 @@ def _phrases(values: list[str], lang: str) -> list[str]:
     return [p for p in (normalise_phrase(v, lang) for v in values) if p]
 
 
-def _cue_check(check: CueCheck, named: dict[str, list[str]], lang: str) -> dict[str, Any]:
+def _cue_terms(check: CueCheck | Between, named: dict[str, list[str]], lang: str) -> list[str]:
+    """The check's own phrases and those of the cue lists it names, normalised."""
     terms = list(check.phrases)
     for name in check.cues:
         terms.extend(named.get(name, []))
-    return {"terms": sorted(set(_phrases(terms, lang))), "before": check.before,
-            "after": check.after, "within": check.within}
-
-
-def _between(between: Between | None, named: dict[str, list[str]], lang: str) -> list[str]:
-    if between is None:
-        return []
-    terms = list(between.phrases)
-    for name in between.cues:
-        terms.extend(named.get(name, []))
     return sorted(set(_phrases(terms, lang)))
+
+
+def _cue_check(check: CueCheck, named: dict[str, list[str]], lang: str) -> dict[str, Any]:
+    return {"terms": _cue_terms(check, named, lang), "before": check.before,
+            "after": check.after, "within": check.within}
 
 
 def rule_spec(loaded: LoadedRule, named_cues: dict[str, list[str]], lang: str) -> dict[str, Any]:
@@ -54,7 +50,8 @@ def rule_spec(loaded: LoadedRule, named_cues: dict[str, list[str]], lang: str) -
         "phrases": _phrases(rule.patterns.phrases, lang),
         "sequences": [{"all": [_phrases(group, lang) for group in seq.all],
                        "max_gap": seq.max_gap,
-                       "not_between": _between(seq.not_between, named_cues, lang)}
+                       "not_between": _cue_terms(seq.not_between, named_cues, lang)
+                       if seq.not_between else []}
                       for seq in rule.patterns.sequences],
         "token_patterns": rule.patterns.token_patterns,
         "recognizers": list(rule.patterns.recognizers),

@@ -43,15 +43,24 @@ _CLASS = re.compile(r"\[[^\]]*\]")
 _CROSSES_WORD = re.compile(r"\.|\(\?[aiLmsux]")
 
 
+def _clean(word: str) -> str:
+    """The word with any separator character replaced, so it cannot break a string."""
+    if SEP in word or MID in word:
+        return word.replace(SEP, "\ufffd").replace(MID, "\ufffd")
+    return word
+
+
 def render(lower: str, norm: str) -> str:
     """One token's part of the word string: `SEP lower`, and `MID norm` when they differ."""
-    if SEP in lower or MID in lower:
-        lower = lower.replace(SEP, "\ufffd").replace(MID, "\ufffd")
-    if norm == lower:
-        return SEP + lower
-    if SEP in norm or MID in norm:
-        norm = norm.replace(SEP, "\ufffd").replace(MID, "\ufffd")
-    return SEP + lower + MID + norm
+    lower = _clean(lower)
+    norm = _clean(norm)
+    return SEP + lower if norm == lower else SEP + lower + MID + norm
+
+
+def orth_part(orth: str) -> str:
+    """One token's part of the orth string (`SEP orth` per token), where the gate finds terms
+    token by token as the PhraseMatcher does."""
+    return SEP + _clean(orth)
 
 
 def token_span(words: str, match: re.Match[str]) -> tuple[int, int]:
@@ -102,8 +111,9 @@ def _condition(attr: str, value: Any) -> str | None:
         return None
     if attr in ("ORTH", "TEXT"):
         # The string carries lower-case words: an ORTH value without letters is the same test.
-        words = [value] if isinstance(value, str) else (value or {}).get("IN", (value or {}).get(
-            "NOT_IN", [])) if isinstance(value, dict) else []
+        words = [value] if isinstance(value, str) else [
+            w for operator in ("IN", "NOT_IN") for w in (value.get(operator) or [])
+        ] if isinstance(value, dict) else []
         if not all(isinstance(w, str) and w == w.lower() == w.upper() for w in words):
             return None
     if isinstance(value, str):

@@ -136,8 +136,8 @@ def test_remembered_chunks_give_the_docs_word_string(project_pair, text):
     """The gate's premise: spaCy tokenizes each whitespace-separated chunk on its own, so
     the word and orth strings joined from the chunks are the Doc's. Notes whose whitespace
     makes tokens of its own go to the pipeline instead."""
-    from assistant.compliance.gate import _SPACE_TOKENS, _orth_part
-    from assistant.compliance.token_regex import SEP
+    from assistant.compliance.gate import _SPACE_TOKENS
+    from assistant.compliance.token_regex import SEP, orth_part
 
     gate = project_pair[0].gates["en"]
     component = gate.component
@@ -148,7 +148,7 @@ def test_remembered_chunks_give_the_docs_word_string(project_pair, text):
     chunks = [gate._chunk_words(chunk) for chunk in text.split()]
     assert "".join(c[0] for c in chunks) + SEP == component.word_string(
         [t.lower for t in doc], [t.norm for t in doc])
-    assert "".join(c[2] for c in chunks) == "".join(_orth_part(t.orth_) for t in doc)
+    assert "".join(c[2] for c in chunks) == "".join(orth_part(t.orth_) for t in doc)
     assert sum(c[1] for c in chunks) == len(doc)
 
 
