@@ -1,4 +1,5 @@
-"""Tables of the qa capability: notes, their findings, reviewers' decisions, import batches.
+"""Tables of the qa capability: notes, their findings, reviewers' decisions, violations the
+checker missed, import batches.
 
 Status columns are plain strings holding the StrEnum values below (no database enum types,
 so bulk COPY and PostgreSQL need nothing special). A note is stored before it is checked (check_status "pending"); a failed check keeps the
@@ -131,6 +132,37 @@ class ReviewDecision(SQLModel, table=True):
     finding_id: int = Field(foreign_key="notefinding.id", index=True)
     note_id: int = Field(foreign_key="note.id", index=True)
     decision: str = Field(max_length=10)
+    reviewer_id: int = Field(foreign_key="user.id", index=True)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class MissedViolation(SQLModel, table=True):
+    """A violation a reviewer found in a note that the checker did not flag (a false negative).
+
+    Append-only: withdrawing sets withdrawn_at/withdrawn_by_id and keeps the row. The span is
+    optional (`disclosure.missing` has no words to point at); when given it indexes the note's
+    original text and `text` holds those characters.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
+    category: str = Field(max_length=60, index=True)
+    start: int | None = None
+    end: int | None = None
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    reviewer_id: int = Field(foreign_key="user.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    withdrawn_at: datetime | None = Field(default=None, index=True)
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class NothingMissedMark(SQLModel, table=True):
+    """A reviewer's statement that the checker missed nothing in a note: its review is done."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
     reviewer_id: int = Field(foreign_key="user.id", index=True)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     at: datetime = Field(default_factory=utcnow, index=True)
