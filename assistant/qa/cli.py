@@ -1,4 +1,5 @@
-"""`assistant qa ...`: import note files and batch-check stored notes."""
+"""`assistant qa ...`: import note files, batch-check stored notes, export reviewed notes as
+labelled evaluation data."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from assistant.qa.mapping import FIELDS, Mapping
 from assistant.qa.models import ImportBatch
 from assistant.qa.tabular import FORMATS
 
-qa_app = typer.Typer(help="QA: import collectors' notes and check them in batches.",
+qa_app = typer.Typer(help="QA: import collectors' notes, check them in batches, export "
+                     "reviewed notes as labelled data.",
                      no_args_is_help=True)
 console = Console(stderr=True)
 
@@ -146,3 +148,46 @@ def check_command(
     console.print(f"[green]checked {data['checked']}[/green], failed {data['failed']}, "
                   f"with findings {data['with_findings']} in {data['seconds']} s "
                   f"({data['notes_per_second']} notes/s on {data['workers']} workers)")
+
+
+@qa_app.command("export-labels")
+def export_labels_command(
+    out: Path = typer.Argument(..., dir_okay=False, writable=True,
+                               help="the JSONL file to write (`assistant eval` reads it)"),
+    since: datetime | None = typer.Option(
+        None, help="only notes whose review last changed on or after this date/time "
+                   "(in the configured time zone)"),
+    lang: str | None = typer.Option(None, "--lang", help="only notes in this language: zh or en"),
+    jurisdiction: str | None = typer.Option(None, "--jurisdiction",
+                                            help="only notes checked under cn, us or uk"),
+) -> None:
+    """Write one line per reviewed note: {"id", "lang", "text", "labels", "jurisdiction",
+    "checker_version", "reviewed_at"}; labels are QA's judgement (confirmed or escalated
+    findings and recorded misses). Notes left out are counted with the reason.
+    """
+    from sqlmodel import Session
+
+    from assistant.qa import label_export
+
+    settings = get_settings()
+    if since is not None and since.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        since = since.replace(tzinfo=ZoneInfo(settings.timezone))
+    filters = label_export.ExportFilters(since=since, lang=lang, jurisdiction=jurisdiction)
+    if not out.parent.is_dir():
+        raise InvalidInput(f"{out}: the folder {out.parent} does not exist")
+    engine = make_engine(settings.resolved_database_url())
+    partial = out.with_name(out.name + ".partial")  # a stopped run leaves no half file at OUT
+    try:
+        with Session(engine) as db, partial.open("w", encoding="utf-8") as handle, \
+                _progress() as bar:
+            task = bar.add_task("exporting reviewed notes", total=None)
+            report = label_export.write_labels(
+                db, handle, filters,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+        engine.dispose()
+    console.print(f"[green]{report.summary()}[/green] -> {out}")

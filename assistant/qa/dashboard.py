@@ -1,5 +1,6 @@
 """Dashboard figures: findings over time, by category, collector, team and rule; precision
-per rule from reviewers' decisions; the share of flagged notes fully reviewed."""
+per rule from reviewers' decisions; per category also the violations the checker missed and
+its recall; the share of flagged notes fully reviewed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import exists, func
 from sqlmodel import Session, select
 
 from assistant.models import Team, User
-from assistant.qa.models import Decision, Note, NoteFinding
+from assistant.qa.models import Decision, MissedViolation, Note, NoteFinding
 
 TOP_RULES = 10
 
@@ -43,6 +44,12 @@ def precision(confirmed: int, dismissed: int) -> float | None:
     """confirmed / (confirmed + dismissed); None before any such decision."""
     decided = confirmed + dismissed
     return confirmed / decided if decided else None
+
+
+def recall(confirmed: int, missed: int) -> float | None:
+    """confirmed / (confirmed + missed); None while a category has neither."""
+    found = confirmed + missed
+    return confirmed / found if found else None
 
 
 def build(db: Session, *, date_from: date | None = None, date_to: date | None = None,
@@ -84,6 +91,7 @@ def build(db: Session, *, date_from: date | None = None, date_to: date | None = 
         "by_collector": _by_collector(db, notes_sub, sub),
         "by_team": _by_team(db, notes_sub, sub),
         "precision": _precision(db, sub),
+        "category_review": _category_review(db, sub, note_filter),
     }
     return Dashboard(notes, flagged, reviewed, total_findings, tables)
 
@@ -155,4 +163,33 @@ def _precision(db: Session, findings_sub) -> Table:
         value = precision(confirmed, dismissed)
         table.rows.append([rule, confirmed, dismissed, counts.get(Decision.escalated.value, 0),
                            None if value is None else round(value, 3)])
+    return table
+
+
+def _category_review(db: Session, findings_sub, note_filter: list) -> Table:
+    """Per category: decisions on findings, misses still standing, precision and recall."""
+    counts: dict[str, dict[str, int]] = {}
+    for category, decision, count in db.exec(
+            select(findings_sub.c.category, findings_sub.c.decision, func.count())
+            .where(findings_sub.c.decision.is_not(None))
+            .group_by(findings_sub.c.category, findings_sub.c.decision)).all():
+        counts.setdefault(category, {})[decision] = count
+    for category, count in db.exec(
+            select(MissedViolation.category, func.count())
+            .join(Note, Note.id == MissedViolation.note_id)
+            .outerjoin(User, Note.author_id == User.id)
+            .where(MissedViolation.withdrawn_at.is_(None), *note_filter)
+            .group_by(MissedViolation.category)).all():
+        counts.setdefault(category, {})["missed"] = count
+    table = Table("category_review", "Precision and recall per category",
+                  ["category", "confirmed", "dismissed", "escalated", "missed", "precision",
+                   "recall"])
+    for category, per in sorted(counts.items()):
+        confirmed = per.get(Decision.confirmed.value, 0)
+        dismissed = per.get(Decision.dismissed.value, 0)
+        missed = per.get("missed", 0)
+        p, r = precision(confirmed, dismissed), recall(confirmed, missed)
+        table.rows.append([category, confirmed, dismissed, per.get(Decision.escalated.value, 0),
+                           missed, None if p is None else round(p, 3),
+                           None if r is None else round(r, 3)])
     return table

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import Case, Role, Team, User
+from assistant.qa.misses import marks_of, misses_of, reviewed_clause
 from assistant.qa.models import CheckStatus, Decision, ImportBatch, Note, NoteFinding
 
 PAGE_SIZE = 25
@@ -132,7 +133,8 @@ def rows_for(db: Session, notes: list[Note]) -> list[QueueRow]:
 
 
 def history(db: Session, note: Note) -> list[dict]:
-    """Everything that happened to a note, oldest first: stored, checked, findings, decisions."""
+    """Everything that happened to a note, oldest first: stored, checked, findings, decisions,
+    misses recorded or withdrawn, "nothing missed" marks."""
     from assistant.qa.models import ReviewDecision
 
     events: list[dict] = [{"at": note.created_at, "kind": "stored", "detail": note.source,
@@ -155,6 +157,19 @@ def history(db: Session, note: Note) -> list[dict]:
         events.append({"at": d.at, "kind": d.decision, "who": reviewer,
                        "detail": f"{finding.rule_id if finding else d.finding_id}"
                                  + (f": {d.comment}" if d.comment else "")})
+    for m in misses_of(db, note.id):
+        reviewer = reviewers.setdefault(m.reviewer_id, db.get(User, m.reviewer_id))
+        what = m.category + (f" «{m.text}»" if m.text else "")
+        events.append({"at": m.at, "kind": "missed", "who": reviewer,
+                       "detail": what + (f": {m.comment}" if m.comment else "")})
+        if m.withdrawn_at is not None:
+            by = reviewers.setdefault(m.withdrawn_by_id, db.get(User, m.withdrawn_by_id))
+            events.append({"at": m.withdrawn_at, "kind": "miss_withdrawn", "who": by,
+                           "detail": what})
+    for mark in marks_of(db, note.id):
+        reviewer = reviewers.setdefault(mark.reviewer_id, db.get(User, mark.reviewer_id))
+        events.append({"at": mark.at, "kind": "nothing_missed", "who": reviewer,
+                       "detail": mark.comment})
     return sorted(events, key=lambda e: _aware(e["at"]))
 
 
@@ -174,7 +189,7 @@ def _status_clause(query, status: str):
     if status == "open":
         return query.where(any_finding, undecided)
     if status == "reviewed":
-        return query.where(any_finding, ~undecided)
+        return query.where(reviewed_clause(Note.id))
     if status == "escalated":
         return query.where(exists().where(NoteFinding.note_id == Note.id, NoteFinding.current,
                                           NoteFinding.decision == Decision.escalated.value))
