@@ -143,25 +143,32 @@ def span_in(text: str, start: int | None, end: int | None, quote: str = "") -> S
     if end <= start:
         raise InvalidInput(f"end: {end} must be after start ({start})")
     if quote and _squeezed(text[start:end]) != _squeezed(quote):
-        raise InvalidInput(f"quote: {quote!r} is not the text at {start}-{end} "
-                           f"({text[start:end]!r})")
+        # The words are what the reviewer saw; offsets counted by a browser can drift (a
+        # page reads "\r\n" as one character). Take the occurrence nearest to START.
+        return min(occurrences(text, quote), key=lambda span: abs(span.start - start))
     return Span(start, end)
 
 
 def locate(text: str, quote: str) -> Span:
     """Where QUOTE is in TEXT, ignoring case and differences in spacing; it must occur once."""
+    found = occurrences(text, quote)
+    if len(found) > 1:
+        raise InvalidInput(f"quote: {quote!r} occurs {len(found)} times in the note; quote "
+                           "more of the sentence, or select the words in the note")
+    return found[0]
+
+
+def occurrences(text: str, quote: str) -> list[Span]:
+    """Every place QUOTE is in TEXT (case and spacing aside); an error when there is none."""
     words = quote.split()
     if not words:
         raise InvalidInput("quote: empty; type the words as they are in the note")
     pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
-    found = [m.span() for m in pattern.finditer(text)]
+    found = [Span(*m.span()) for m in pattern.finditer(text)]
     if not found:
         raise InvalidInput(f"quote: {quote!r} is not in the note; copy the words exactly as "
                            "written, or select them in the note")
-    if len(found) > 1:
-        raise InvalidInput(f"quote: {quote!r} occurs {len(found)} times in the note; quote "
-                           "more of the sentence, or select the words in the note")
-    return Span(*found[0])
+    return found
 
 
 def _squeezed(value: str) -> str:
