@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from assistant.compliance import components  # noqa: F401  (registers the factory)
+from assistant.compliance.char_matching import CharMatcher
 from assistant.compliance.components import HITS_KEY, JURISDICTION_KEY, TEXT_KEY, Hit
 from assistant.compliance.findings import SEVERITY_ORDER, Finding
 from assistant.compliance.gate import CandidateGate
@@ -66,6 +67,15 @@ class Checker:
         # Notes without any possible candidate get no Doc (see gate.py).
         self.gates = ({lang: CandidateGate(nlp.get_pipe("compliance_rules"))
                        for lang, nlp in self.pipelines.items()} if gate else {})
+        # Where every character is a token and the rules are the only pipe, notes are
+        # matched on their text, with no Doc (char_matching.py).
+        self.char_matchers = {
+            lang: matcher for lang, matcher in (
+                (lang, CharMatcher(nlp.get_pipe("compliance_rules")))
+                for lang, nlp in self.pipelines.items()
+                if gate and isinstance(nlp.tokenizer, CharTokenizer)
+                and nlp.pipe_names == ["compliance_rules"])
+            if matcher.supported}
         # The pipelines, vocab and tables are millions of long-lived objects; without this a
         # full garbage collection walks them all and stalls a note for 5-20 ms (the p99).
         gc.collect()
@@ -80,32 +90,44 @@ class Checker:
               jurisdiction: str | None = None) -> list[Finding]:
         """Findings in `text`, offsets into `text` itself, most severe first."""
         lang, jurisdiction = resolve(text, lang, jurisdiction)
-        norm, doc = self._gated(text, lang, jurisdiction)
-        if doc is None:
-            return []
-        # The pipes are called directly: Language.__call__ adds ~10 µs of bookkeeping per
-        # note, as much as the rule matching itself.
-        for _, process in self.pipelines[lang].pipeline:
-            doc = process(doc)
-        return self._findings(norm, doc)
+        norm, doc, hits = self._prepared(text, lang, jurisdiction)
+        if doc is not None:
+            # The pipes are called directly: Language.__call__ adds ~10 µs of bookkeeping
+            # per note, as much as the rule matching itself.
+            for _, process in self.pipelines[lang].pipeline:
+                doc = process(doc)
+            hits = doc.user_data.get(HITS_KEY, [])
+        return self._findings(norm, lang, hits)
 
     def check_many(self, items: Iterable[dict[str, Any]]) -> Iterator[list[Finding]]:
         """Findings for each `{"text", "lang"?, "jurisdiction"?}`, in order; the notes that
         need a Doc go through nlp.pipe."""
         for lang, batch in _batches_by_language(items):
             nlp = self.pipelines[lang]
-            prepared = [self._gated(text, lang, jurisdiction) for text, jurisdiction in batch]
-            docs = nlp.pipe((doc for _, doc in prepared if doc is not None),
+            prepared = [self._prepared(text, lang, jurisdiction) for text, jurisdiction in batch]
+            docs = nlp.pipe((doc for _, doc, _ in prepared if doc is not None),
                             batch_size=PIPE_BATCH_SIZE)
-            for norm, doc in prepared:
-                yield [] if doc is None else self._findings(norm, next(docs))
+            for norm, doc, hits in prepared:
+                if doc is not None:
+                    hits = next(docs).user_data.get(HITS_KEY, [])
+                yield self._findings(norm, lang, hits)
 
-    def _gated(self, text: str, lang: str, jurisdiction: str) -> tuple[Normalised, Doc | None]:
-        """The normalised note and its Doc, or None when the gate finds no possible candidate."""
+    def _prepared(self, text: str, lang: str, jurisdiction: str
+                  ) -> tuple[Normalised, Doc | None, list[Hit]]:
+        """The normalised note, and either its Doc for the pipes or, when no Doc is needed,
+        its hits: none when the gate finds no possible candidate; found on the text itself
+        when every character is a token (char_matching.py)."""
         norm = normalise(text, lang)
         gate = self.gates.get(lang)
-        needed, worked_out = gate.scan(norm.text, jurisdiction) if gate else (True, {})
-        return norm, (self._doc(norm, lang, jurisdiction, worked_out) if needed else None)
+        if gate is None:
+            return norm, self._doc(norm, lang, jurisdiction, {}), []
+        chars = self.char_matchers.get(lang)
+        if chars is not None:
+            return norm, None, chars.hits(norm.text, jurisdiction)
+        needed, worked_out = gate.scan(norm.text, jurisdiction)
+        if not needed:
+            return norm, None, []
+        return norm, self._doc(norm, lang, jurisdiction, worked_out), []
 
     def _prepare(self, text: str, lang: str, jurisdiction: str) -> tuple[Normalised, Doc]:
         """The normalised note and its Doc, ready for the pipes (no gate)."""
@@ -122,10 +144,9 @@ class Checker:
         doc.user_data[TEXT_KEY] = norm.text
         return doc
 
-    def _findings(self, norm: Normalised, doc: Doc) -> list[Finding]:
-        component = self.pipelines[doc.lang_].get_pipe("compliance_rules")
-        findings = [self._finding(norm, component.rules[hit.rule], hit)
-                    for hit in doc.user_data.get(HITS_KEY, ())]
+    def _findings(self, norm: Normalised, lang: str, hits: Iterable[Hit]) -> list[Finding]:
+        component = self.pipelines[lang].get_pipe("compliance_rules")
+        findings = [self._finding(norm, component.rules[hit.rule], hit) for hit in hits]
         findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.rule_id))
         return findings
 

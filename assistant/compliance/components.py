@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from spacy.attrs import LOWER, NORM, ORTH
 from spacy.language import Language
@@ -78,6 +78,20 @@ class Hit:
     # A sequence hit whose `not_between` cues must not stand in these gaps between its terms
     blockers: frozenset[int] = frozenset()
     gaps: tuple[tuple[int, int], ...] = ()
+
+
+class Positions(Protocol):
+    """A note's tokens as the matching and context steps read them: a Doc's (_DocView), or
+    a token string's for notes matched without a Doc (char_matching.TokenView)."""
+
+    text: str
+    length: int  # number of tokens
+
+    def boundaries(self, *, clause: bool) -> list[int]: ...
+
+    def token_span(self, start_char: int, end_char: int) -> tuple[int, int] | None: ...
+
+    def with_chars(self, hit: Hit) -> Hit: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,13 +285,17 @@ class RuleComponent:
     # -- running ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         jurisdiction = doc.user_data.get(JURISDICTION_KEY) or self.default_jurisdiction
-        hits = self._phrase_hits(doc, self._terms(self.trigger_matcher, doc), jurisdiction)
+        view = _DocView(doc)
+        hits = self._phrase_hits(view, self._terms(self.trigger_matcher, doc), jurisdiction)
         if self.has_token_patterns or self.word_regexes:
             hits.extend(self._token_pattern_hits(doc, jurisdiction))
-        hits.extend(self._recognizer_hits(doc, jurisdiction))
+        recognized = doc.user_data.get(RECOGNIZED_KEY)
+        if recognized is None:
+            recognized = self.recognizer_spans(view.text, jurisdiction)
+        hits.extend(self.recognizer_hits(view, recognized))
         if hits:
             cue_hits = self._terms(self.cue_matcher, doc)
-            hits = [self._with_chars(doc, h) for h in self._in_context(doc, hits, cue_hits)]
+            hits = [view.with_chars(h) for h in self.in_context(view, hits, cue_hits)]
         doc.user_data[HITS_KEY] = hits
         spans = [doc.char_span(h.start_char, h.end_char, label=self.rules[h.rule]["id"],
                                alignment_mode="expand") for h in hits]
@@ -419,19 +437,9 @@ class RuleComponent:
         match_terms = self.match_terms
         return [(match_terms[m], s, e) for m, s, e in matcher(doc)]
 
-    def _hit(self, doc: Doc, rule: int, start: int, end: int) -> Hit:
-        return Hit(rule, start, end)
-
-    @staticmethod
-    def _with_chars(doc: Doc, hit: Hit) -> Hit:
-        if hit.start_char >= 0:
-            return hit
-        last = doc[hit.end - 1]
-        return Hit(hit.rule, hit.start, hit.end, doc[hit.start].idx, last.idx + len(last))
-
-    def _phrase_hits(self, doc: Doc, term_hits: list[tuple[int, int, int]],
+    def _phrase_hits(self, view: Positions, term_hits: list[tuple[int, int, int]],
                      jurisdiction: str) -> list[Hit]:
-        phrase_map, triggers = self._maps_for(jurisdiction)
+        phrase_map, triggers = self.maps_for(jurisdiction)
         hits: list[Hit] = []
         spans_of: dict[int, list[tuple[int, int]]] = {}
         for term, start, end in term_hits:
@@ -462,10 +470,10 @@ class RuleComponent:
             hits.extend(Hit(rule, start, end, blockers=blockers, gaps=gaps if blockers else ())
                         for start, end, gaps in
                         chain_matches(found, count, sequence["max_gap"],
-                                      _boundaries(doc, clause=False)))
+                                      view.boundaries(clause=False)))
         return hits
 
-    def _maps_for(self, jurisdiction: str) -> tuple[dict[int, tuple[int, ...]],
+    def maps_for(self, jurisdiction: str) -> tuple[dict[int, tuple[int, ...]],
                                                     dict[int, tuple[int, ...]]]:
         """term -> rules of its phrases, and term -> sequences it triggers (a term of the
         sequence's least common group), for one jurisdiction."""
@@ -486,20 +494,17 @@ class RuleComponent:
             self._jurisdiction_maps[jurisdiction] = maps
         return maps
 
-    def _recognizer_hits(self, doc: Doc, jurisdiction: str) -> list[Hit]:
-        if not self.recognizer_rules:
-            return []
-        recognized = doc.user_data.get(RECOGNIZED_KEY)
-        if recognized is None:
-            recognized = self.recognizer_spans(doc.user_data.get(TEXT_KEY) or doc.text,
-                                               jurisdiction)
+    @staticmethod
+    def recognizer_hits(view: Positions, recognized: list[tuple[tuple[int, ...],
+                                                             list[tuple[int, int]]]]
+                         ) -> list[Hit]:
         hits = []
         for active, spans in recognized:
             for start_char, end_char in spans:
-                span = doc.char_span(start_char, end_char, alignment_mode="expand")
+                span = view.token_span(start_char, end_char)
                 if span is None:
                     continue
-                hits.extend(Hit(r, span.start, span.end, start_char, end_char) for r in active)
+                hits.extend(Hit(r, span[0], span[1], start_char, end_char) for r in active)
         return hits
 
     def recognizer_spans(self, text: str, jurisdiction: str
@@ -528,7 +533,7 @@ class RuleComponent:
                  else recognizer.spans(text, context))
                 for recognizer, active in recognizers if has_digit or not recognizer.needs_digits]
 
-    def _in_context(self, doc: Doc, hits: list[Hit],
+    def in_context(self, view: Positions, hits: list[Hit],
                     term_hits: list[tuple[int, int, int]]) -> list[Hit]:
         """Drop hits an `unless` cue turns off or a `requires` cue is missing for; dedupe."""
         spans_of: dict[int, list[tuple[int, int]]] = {}
@@ -537,38 +542,41 @@ class RuleComponent:
         if self.not_cue_ids and not spans_of.keys().isdisjoint(self.not_cue_ids):
             spans_of = _without_not_cues(spans_of, self.not_cue_ids)
         unique = {(hit.rule, hit.start, hit.end): hit for hit in reversed(hits)}
+        present = spans_of.keys()
         tested: dict[tuple[int, int, int], bool] = {}  # (id(window), start, end) -> cue near
 
         def near(hit: Hit, window: CueWindow) -> bool:
+            if present.isdisjoint(window.terms):  # most windows: no cue in the note
+                return False
             key = (id(window), hit.start, hit.end)
             found = tested.get(key)
             if found is None:
-                found = tested[key] = self._cue_near(doc, hit, window, spans_of)
+                found = tested[key] = self._cue_near(view, hit, window, spans_of)
             return found
 
         kept = []
         for hit in unique.values():
             if hit.blockers and _blocked_between(hit, spans_of):
                 continue
-            if any(near(hit, w) for w in self.unless[hit.rule]):
-                continue
+            # `requires` first: a missing cue is the cheapest way out.
             if not all(near(hit, w) for w in self.requires[hit.rule]):
+                continue
+            if any(near(hit, w) for w in self.unless[hit.rule]):
                 continue
             kept.append(hit)
         return _drop_nested(kept)
 
-    def _cue_near(self, doc: Doc, hit: Hit, window: CueWindow,
+    def _cue_near(self, view: Positions, hit: Hit, window: CueWindow,
                   spans_of: dict[int, list[tuple[int, int]]]) -> bool:
         """Whether a cue of `window` is in the hit's window (and not inside the hit)."""
-        if spans_of.keys().isdisjoint(window.terms):  # most windows: no cue in the note
-            return False
         terms = spans_of.keys() & window.terms
+        length = view.length
         if window.within == "note":
-            low, high = max(hit.start - window.before, 0), min(hit.end + window.after, len(doc))
+            low, high = max(hit.start - window.before, 0), min(hit.end + window.after, length)
         else:
-            bounds = _boundaries(doc, clause=window.within == "clause")
+            bounds = view.boundaries(clause=window.within == "clause")
             low = max(hit.start - window.before, _last_boundary_before(bounds, hit.start))
-            high = min(hit.end + window.after, first_boundary_after(bounds, hit.end, len(doc)))
+            high = min(hit.end + window.after, first_boundary_after(bounds, hit.end, length))
         for term in terms:
             for start, end in spans_of[term]:
                 if start >= low and end <= high and not (start >= hit.start and end <= hit.end):
@@ -621,31 +629,51 @@ def _screen(regexes: list[re.Pattern[str]]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{r.pattern})" for r in regexes))
 
 
-def _boundaries(doc: Doc, *, clause: bool) -> list[int]:
-    """Token indices of sentence (or clause) marks; cached on the doc for its other hits."""
-    key = "compliance_clause_marks" if clause else "compliance_sentence_marks"
-    cached = doc.user_data.get(key)
-    if cached is None:
-        # Compare ORTH ids: iterating Token objects costs ~0.2 µs each.
-        marks = _mark_ids(doc.vocab, clause)
-        orths = doc.to_array(ORTH).tolist()
-        cached = [i for i, orth in enumerate(orths) if orth in marks]
-        if clause:
-            slash = doc.vocab.strings.add("/")
-            separators = [i for i, orth in enumerate(orths)
-                          if orth == slash and _separates_segments(doc, i)]
-            if separators:
-                cached = sorted(cached + separators)
-        doc.user_data[key] = cached
-    return cached
+class _DocView:
+    """Positions of a Doc's tokens, as the matching and context steps read them."""
+
+    __slots__ = ("doc", "text", "length", "_bounds")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.user_data.get(TEXT_KEY) or doc.text
+        self.length = len(doc)
+        self._bounds: dict[bool, list[int]] = {}
+
+    def boundaries(self, *, clause: bool) -> list[int]:
+        """Token indices of sentence (or clause) marks, worked out once per note."""
+        bounds = self._bounds.get(clause)
+        if bounds is None:
+            doc = self.doc
+            # Compare ORTH ids: iterating Token objects costs ~0.2 µs each.
+            marks = _mark_ids(doc.vocab, clause)
+            orths = doc.to_array(ORTH).tolist()
+            bounds = [i for i, orth in enumerate(orths) if orth in marks]
+            if clause:
+                slash = doc.vocab.strings.add("/")
+                separators = [i for i, orth in enumerate(orths)
+                              if orth == slash and separates_segments(self.text, doc[i].idx)]
+                if separators:
+                    bounds = sorted(bounds + separators)
+            self._bounds[clause] = bounds
+        return bounds
+
+    def token_span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
+        span = self.doc.char_span(start_char, end_char, alignment_mode="expand")
+        return None if span is None else (span.start, span.end)
+
+    def with_chars(self, hit: Hit) -> Hit:
+        if hit.start_char >= 0:
+            return hit
+        doc = self.doc
+        last = doc[hit.end - 1]
+        return Hit(hit.rule, hit.start, hit.end, doc[hit.start].idx, last.idx + len(last))
 
 
-def _separates_segments(doc: Doc, index: int) -> bool:
-    """Whether the `/` token at `index` separates two items of CRM shorthand
+def separates_segments(text: str, at: int) -> bool:
+    """Whether the `/` at character `at` separates two items of CRM shorthand
     (`手头紧/告知再不还就报警`, `will pay tmrw / call back`) rather than joining the parts of
     one (`3/15`, `2025/3/15`, `and/or`, `w/ wife`)."""
-    text = doc.user_data.get(TEXT_KEY) or doc.text
-    at = doc[index].idx
     before = text[at - 1] if at > 0 else ""
     after = text[at + 1] if at + 1 < len(text) else ""
     if not before or not after or (before.isdigit() and after.isdigit()):
@@ -653,6 +681,7 @@ def _separates_segments(doc: Doc, index: int) -> bool:
     if before.isspace() and after.isspace():
         return True
     return _CJK.match(before) is not None or _CJK.match(after) is not None
+
 
 def _mark_ids(vocab: Vocab, clause: bool) -> frozenset[int]:
     cache = _MARK_IDS.setdefault(id(vocab), {})

@@ -1,7 +1,7 @@
 """A faster front for spaCy's Chinese character segmenter; the Docs it makes are identical.
 
 spaCy's `char` segmenter lists the characters and then aligns them with the text in Python
-(`util.get_words_and_spaces`), which costs as much as all the rule matching. When a note has
+(`util.getwords_and_spaces`), which costs as much as all the rule matching. When a note has
 no whitespace (most Chinese notes), every character is a token with no trailing space, so the
 Doc can be built directly; with whitespace, one pass gives the same words and spaces.
 tests/compliance/test_checker.py checks that both give the same tokens on random text.
@@ -18,10 +18,10 @@ from spacy.tokens import Doc
 _WHITESPACE = re.compile(r"\s")
 
 
-def _words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
+def words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
     """What spaCy's char segmenter makes of a text with whitespace, in one pass: every other
     character is a token, one space after a token is its trailing space, and any other run
-    of whitespace is a token of its own (`util.get_words_and_spaces` finds each character
+    of whitespace is a token of its own (`util.getwords_and_spaces` finds each character
     with a slice and a search, quadratic in the length of the note)."""
     words: list[str] = []
     spaces: list[bool] = []
@@ -54,7 +54,7 @@ class CharTokenizer:
     def __call__(self, text: str) -> Doc:
         if _WHITESPACE.search(text) is None:
             return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
-        words, spaces = _words_and_spaces(text)
+        words, spaces = words_and_spaces(text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:

@@ -100,7 +100,7 @@ NOISE = {
 EXTRAS = ["晚上十一点半", "今天打了15次", "凌晨2点", "called at 6:30am", "9:45 pm", "11 at night",
           "12 calls this week", "rang her 9 times today", "110105199003078811",
           "6222021234567890128", "123-45-6789", "AB 12 34 56 C", "can't", "won't", "f*ck",
-          "sh1t", "JAILED", "Arrested", "ΣΟΣ", "  ", "\t"]
+          "sh1t", "JAILED", "Arrested", "ΣΟΣ", "  ", "\t", "\n", "\n\n", " \n"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

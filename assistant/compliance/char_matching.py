@@ -1,0 +1,215 @@
+"""Rule matching on the text of a Chinese note, without building a spaCy Doc.
+
+spaCy's char segmenter (tokenizer.py) makes every character of a note a token, except
+whitespace: one space after a character is that token's trailing space, any other run of
+whitespace is a token of its own. So the note's tokens can be written as a string with one
+character per token (a run of whitespace becomes one placeholder character), where token
+positions are string positions. On that string one Aho-Corasick scan (pyahocorasick) finds
+every term the component's two PhraseMatchers would find, and the component's own steps
+(phrases, ordered sequences, recognisers, context cues) run on those positions: the hits are
+the ones the pipeline finds on the Doc. tests/compliance/test_gate.py compares both on every
+labelled note, every rule example and generated text.
+
+Work is done per distinct term text (an automaton key), and positions are looked at only for
+the few notes where a phrase occurs or every group of a sequence does.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+from assistant.compliance.chains import SENTENCE_MARKS, chain_matches
+from assistant.compliance.components import CLAUSE_MARKS, Hit, separates_segments
+from assistant.compliance.tokenizer import words_and_spaces
+
+if TYPE_CHECKING:
+    from assistant.compliance.components import RuleComponent
+
+# Stands for a token made of a run of whitespace other than one space (`\n\n`, two spaces):
+# such a token is in no term and is not a sentence mark (only `\n` itself is).
+_WHITESPACE_RUN = "\x00"
+_WHITESPACE = re.compile(r"\s")
+_SENTENCE_MARK = re.compile("[" + re.escape("".join(sorted(SENTENCE_MARKS))) + "]")
+_CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS | {"/"}))) + "]")
+
+
+def token_string(words: list[str]) -> str | None:
+    """One character per token; None if a token other than whitespace has more than one
+    character (then positions in the string would not be token positions)."""
+    if all(len(word) == 1 for word in words):
+        return "".join(words)
+    if any(len(word) > 1 and not word.isspace() for word in words):
+        return None
+    return "".join(word if len(word) == 1 else _WHITESPACE_RUN for word in words)
+
+
+class TokenView:
+    """A note's tokens as positions in its token string, with the character offsets of the
+    normalised text the findings need."""
+
+    __slots__ = ("text", "tokens", "length", "_starts", "_ends", "_bounds")
+
+    def __init__(self, text: str) -> None:
+        self.text = text  # the normalised note
+        self._bounds: dict[bool, list[int]] = {}
+        if _WHITESPACE.search(text) is None:  # most notes: a token is a character
+            self.tokens, self._starts, self._ends = text, None, None
+        else:
+            words, spaces = words_and_spaces(text)
+            self.tokens = "".join(word if len(word) == 1 else _WHITESPACE_RUN
+                                  for word in words)
+            starts, ends, at = [], [], 0
+            for word, space in zip(words, spaces, strict=True):
+                starts.append(at)
+                at += len(word)
+                ends.append(at)
+                at += space
+            self._starts, self._ends = starts, ends
+        self.length = len(self.tokens)
+
+    def boundaries(self, *, clause: bool) -> list[int]:
+        """Token indices of sentence (or clause) marks, worked out once per note."""
+        bounds = self._bounds.get(clause)
+        if bounds is None:
+            marks = _CLAUSE_MARK if clause else _SENTENCE_MARK
+            bounds = [m.start() for m in marks.finditer(self.tokens)
+                      if m.group() != "/" or separates_segments(self.text,
+                                                                self.char_start(m.start()))]
+            self._bounds[clause] = bounds
+        return bounds
+
+    def char_start(self, token: int) -> int:
+        return token if self._starts is None else self._starts[token]
+
+    def char_end(self, token: int) -> int:
+        """Where token `token` ends in the text (its trailing space not included)."""
+        return token + 1 if self._ends is None else self._ends[token]
+
+    def token_span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
+        """The tokens a character span touches (Doc.char_span with alignment_mode="expand")."""
+        if end_char <= start_char:
+            return None
+        if self._starts is None:
+            return start_char, end_char
+        first = bisect_right(self._starts, start_char) - 1
+        if first < 0 or self._ends[first] <= start_char:  # starts in whitespace
+            first += 1
+        last = bisect_left(self._starts, end_char)
+        return first, last  # empty where the range is only whitespace, as spaCy's
+
+    def with_chars(self, hit: Hit) -> Hit:
+        if hit.start_char >= 0:
+            return hit
+        return Hit(hit.rule, hit.start, hit.end, self.char_start(hit.start),
+                   self.char_end(hit.end - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What can make a hit in one jurisdiction, by automaton key."""
+
+    phrase_rules: dict[int, tuple[int, ...]]  # key -> rules that have its term as a phrase
+    sequences: dict[int, tuple[int, ...]]  # key -> sequences its term can start the check of
+
+
+class CharMatcher:
+    """The rule component's matching for a pipeline whose tokens are characters."""
+
+    def __init__(self, component: RuleComponent) -> None:
+        self.component = component
+        trigger_ids = set(component.phrase_rules) | set(component.sequence_terms)
+        keys: dict[str, int] = {}
+        self.key_of_term: dict[int, int] = {}
+        cues: dict[int, list[int]] = defaultdict(list)
+        self.supported = True
+        for term, term_id in component.term_ids.items():
+            key_text = token_string(words_and_spaces(term)[0])
+            if key_text is None or _WHITESPACE_RUN in key_text:
+                self.supported = False  # such a term needs the Doc's tokens
+                continue
+            key = self.key_of_term[term_id] = keys.setdefault(key_text, len(keys))
+            # The cue matcher has every term that is not a trigger, and triggers that are
+            # cues as well.
+            if term_id not in trigger_ids or term_id in component.cue_term_ids:
+                cues[key].append(term_id)
+        self.key_lengths = [len(text) for text in keys]
+        self.key_cues = [tuple(cues.get(key, ())) for key in range(len(keys))]
+        self.automaton = ahocorasick.Automaton()
+        for key_text, key in keys.items():
+            if key_text:
+                self.automaton.add_word(key_text, key)
+        if not len(self.automaton):
+            self.automaton.add_word(_WHITESPACE_RUN, -1)
+        self.automaton.make_automaton()
+        key_of = self.key_of_term
+        self.sequence_groups = [tuple(frozenset(key_of[t] for t in group if t in key_of)
+                                      for group in groups)
+                                for groups in component.sequence_groups]
+        self._plans: dict[str, _Plan] = {}
+
+    def _plan(self, jurisdiction: str) -> _Plan:
+        plan = self._plans.get(jurisdiction)
+        if plan is None:
+            component = self.component
+            phrase_map, triggers = component.maps_for(jurisdiction)
+            phrase_rules: dict[int, set[int]] = defaultdict(set)
+            for term, rules in phrase_map.items():
+                if term in self.key_of_term:
+                    phrase_rules[self.key_of_term[term]].update(rules)
+            sequences: dict[int, set[int]] = defaultdict(set)
+            for term, keys in triggers.items():
+                if term in self.key_of_term:
+                    sequences[self.key_of_term[term]].update(keys)
+            plan = self._plans[jurisdiction] = _Plan(
+                {key: tuple(sorted(rules)) for key, rules in phrase_rules.items()},
+                {key: tuple(sorted(seqs)) for key, seqs in sequences.items()})
+        return plan
+
+    def hits(self, text: str, jurisdiction: str) -> list[Hit]:
+        """The note's hits, context applied and character offsets set, as the component
+        finds them on the note's Doc."""
+        component = self.component
+        view = TokenView(text)
+        found = list(self.automaton.iter(view.tokens))
+        present = {key for _, key in found}
+        plan = self._plan(jurisdiction)
+        phrase_keys = present & plan.phrase_rules.keys()
+        sequences = [seq for key in present & plan.sequences.keys()
+                     for seq in plan.sequences[key]]
+        groups_of = self.sequence_groups
+        complete = [seq for seq in sequences
+                    if not any(map(present.isdisjoint, groups_of[seq]))]
+        hits: list[Hit] = []
+        if phrase_keys or complete:
+            lengths = self.key_lengths
+            spans_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            for end, key in found:
+                spans_of[key].append((end + 1 - lengths[key], end + 1))
+            for key in phrase_keys:
+                hits.extend(Hit(rule, start, end) for start, end in spans_of[key]
+                            for rule in plan.phrase_rules[key])
+            for seq in dict.fromkeys(complete):
+                rule, seq_index, count = component.sequences[seq]
+                groups = groups_of[seq]
+                positions = {index: [span for key in group & present for span in spans_of[key]]
+                             for index, group in enumerate(groups)}
+                max_gap = component.rules[rule]["sequences"][seq_index]["max_gap"]
+                blockers = component.sequence_blockers[seq]
+                hits.extend(Hit(rule, start, end, blockers=blockers,
+                                gaps=gaps if blockers else ())
+                            for start, end, gaps in chain_matches(
+                                positions, count, max_gap, view.boundaries(clause=False)))
+        hits.extend(component.recognizer_hits(view, component.recognizer_spans(text,
+                                                                                jurisdiction)))
+        if not hits:
+            return hits
+        lengths, key_cues = self.key_lengths, self.key_cues
+        cue_hits = [(term, end + 1 - lengths[key], end + 1)
+                    for end, key in found for term in key_cues[key]]
+        return [view.with_chars(hit) for hit in component.in_context(view, hits, cue_hits)]
