@@ -8,6 +8,7 @@ from assistant.qa import intake
 from tests.qa.conftest import RULES_DIR
 
 QA_ONLY_PAGES = ["/qa", "/qa/dashboard", "/qa/import", "/qa/export/queue.csv",
+                 "/qa/export/labels.jsonl",
                  "/qa/export/queue.xlsx", "/qa/export/dashboard/by_category.csv"]
 
 

@@ -1,10 +1,12 @@
-"""QA pages and the notes API: review queue, decisions, note history, imports, dashboard,
-exports, collectors' own notes, and POST /api/notes for dialers and CRMs."""
+"""QA pages and the notes API: review queue, decisions, violations the checker missed, note
+history, imports, dashboard, exports (also labelled evaluation data), collectors' own notes,
+and POST /api/notes for dialers and CRMs."""
 
 from __future__ import annotations
 
+import io
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Literal
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -15,12 +17,31 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from assistant import cases
+from assistant.compliance.rules import Category
 from assistant.errors import InvalidInput
-from assistant.qa import charts, dashboard, exports, importer, intake, queue, review
+from assistant.models import User
+from assistant.qa import (
+    charts,
+    dashboard,
+    exports,
+    importer,
+    intake,
+    label_export,
+    misses,
+    queue,
+    review,
+)
 from assistant.qa.encodings import ENCODING_CHOICES
 from assistant.qa.highlight import highlight
 from assistant.qa.mapping import FIELDS, Mapping
-from assistant.qa.models import BatchStatus, Channel, ImportBatch, Note, NoteFinding
+from assistant.qa.models import (
+    BatchStatus,
+    Channel,
+    ImportBatch,
+    MissedViolation,
+    Note,
+    NoteFinding,
+)
 from web.deps import CollectorUser, CurrentUser, DbSession, QaUser, SettingsDep
 from web.i18n import gettext_ as _
 from web.labels import category_label
@@ -51,6 +72,9 @@ def _labels() -> dict[str, str]:
         "confirmed": _("confirmed"), "dismissed": _("dismissed"), "escalated": _("escalated"),
         "pending": _("pending"), "checked": _("checked"), "failed": _("failed"),
         "stored": _("stored"), "superseded": _("superseded"),
+        "missed": _("missed"), "miss_withdrawn": _("miss withdrawn"),
+        "nothing_missed": _("reviewed: nothing missed"), "recall": _("recall"),
+        "Precision and recall per category": _("Precision and recall per category"),
         "uploaded": _("uploaded"), "importing": _("importing"), "checking": _("checking"),
         "done": _("done"),
         "call": _("call"), "visit": _("visit"), "sms": _("sms"), "other": _("other"),
@@ -154,10 +178,26 @@ def _decision_error(message: str) -> str:
 @router.get("/qa/notes/{note_id}")
 def note_detail(note_id: int, request: Request, db: DbSession, user: CurrentUser):
     note = queue.get_note(db, note_id, user)
+    return _note_page(request, db, note, user)
+
+
+def _note_page(request: Request, db: Session, note: Note, user: User, status_code: int = 200,
+               **extra):
     row = queue.rows_for(db, [note])[0]
     return render(request, "qa/note.html", {
         "row": row, "note": note, "highlighted": highlight(note.text, row.findings),
-        "history": queue.history(db, note), "can_review": user.role.value in ("qa", "admin")})
+        "history": queue.history(db, note), "can_review": user.role.value in ("qa", "admin"),
+        "misses": _misses_shown(db, note), "review_state": misses.review_state(db, note),
+        "categories": CATEGORIES, "miss_form": {}} | extra, status_code=status_code)
+
+
+def _misses_shown(db: Session, note: Note) -> list[dict]:
+    """The note's misses, newest first, with the people who recorded or withdrew them."""
+    recorded = misses.misses_of(db, note.id)
+    ids = {m.reviewer_id for m in recorded} | {m.withdrawn_by_id for m in recorded}
+    people = {u.id: u for u in db.exec(select(User).where(User.id.in_(ids - {None})))}
+    return [{"miss": m, "reviewer": people.get(m.reviewer_id),
+             "withdrawn_by": people.get(m.withdrawn_by_id)} for m in reversed(recorded)]
 
 
 @router.post("/qa/notes/{note_id}/decisions")
@@ -180,9 +220,8 @@ def decide_on_note(note_id: int, request: Request, db: DbSession, user: QaUser,
                    "comment": comment}
         if htmx:  # 200 even with an error: HTMX swaps only successful answers
             return render(request, "qa/_note_card.html", context)
-        return render(request, "qa/note.html", context | {
-            "note": note, "highlighted": highlight(note.text, row.findings),
-            "history": queue.history(db, note)}, status_code=422)
+        return _note_page(request, db, note, user, status_code=422, next=next,
+                          decide_error=error, comment=comment)
     return RedirectResponse(_local(next) or f"/qa/notes/{note_id}", status_code=303)
 
 
@@ -201,6 +240,80 @@ def bulk_decide(request: Request, db: DbSession, user: QaUser, settings: Setting
                            bulk={"comment": comment, "decision": decision,
                                  "selected": set(finding_ids), "next": next})
     return RedirectResponse(_local(next) or "/qa", status_code=303)
+
+
+# --- violations the checker missed ------------------------------------------------------------
+
+@router.post("/qa/notes/{note_id}/misses")
+def add_miss(note_id: int, request: Request, db: DbSession, user: QaUser,
+             category: Annotated[str, Form()] = "", start: Annotated[str, Form()] = "",
+             end: Annotated[str, Form()] = "", quote: Annotated[str, Form()] = "",
+             comment: Annotated[str, Form()] = ""):
+    note = queue.get_note(db, note_id, user)
+    form = {"category": category, "start": start, "end": end, "quote": quote,
+            "comment": comment}
+    try:
+        misses.add_miss(db, user, note, category=category, start=_offset(start, "start"),
+                        end=_offset(end, "end"), quote=quote, comment=comment)
+    except InvalidInput as exc:
+        db.rollback()
+        return _note_page(request, db, note, user, status_code=422,
+                          miss_error=_miss_error(str(exc), quote), miss_form=form)
+    return RedirectResponse(f"/qa/notes/{note_id}#misses", status_code=303)
+
+
+@router.post("/qa/notes/{note_id}/misses/{miss_id}/withdraw")
+def withdraw_miss(note_id: int, miss_id: int, request: Request, db: DbSession, user: QaUser):
+    note = queue.get_note(db, note_id, user)
+    try:
+        misses.withdraw_miss(db, user, note, miss_id)
+    except InvalidInput:
+        db.rollback()
+        return _note_page(request, db, note, user, status_code=422,
+                          miss_error=_("That missed violation was already withdrawn."))
+    return RedirectResponse(f"/qa/notes/{note_id}#misses", status_code=303)
+
+
+@router.post("/qa/notes/{note_id}/nothing-missed")
+def nothing_missed(note_id: int, request: Request, db: DbSession, user: QaUser,
+                   comment: Annotated[str, Form()] = ""):
+    note = queue.get_note(db, note_id, user)
+    try:
+        misses.mark_nothing_missed(db, user, note, comment)
+    except InvalidInput as exc:
+        db.rollback()
+        return _note_page(request, db, note, user, status_code=422,
+                          miss_error=_miss_error(str(exc), ""))
+    return RedirectResponse(f"/qa/notes/{note_id}#misses", status_code=303)
+
+
+def _offset(value: str, field: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{field}: {value!r} is not a whole number") from None
+
+
+def _miss_error(message: str, quote: str) -> str:
+    """The misses library's field-prefixed message as a sentence for the reviewer."""
+    field = message.split(":", 1)[0]
+    if field == "category":
+        return _("Choose the category of the violation the checker missed.")
+    if field == "quote" and "occurs" in message:
+        return _("“%(quote)s” occurs more than once in the note. Quote more of the sentence, "
+                 "or select the words in the note.") % {"quote": quote.strip()}
+    if field == "quote" and "empty" not in message:
+        return _("“%(quote)s” is not in the note. Copy the words exactly as written, or "
+                 "select them in the note.") % {"quote": quote.strip()}
+    if field in ("start", "end", "quote"):
+        return _("The selected words are not inside the note. Select them again, or type "
+                 "them in the quote field.")
+    if field == "comment":
+        return _("The comment is too long; keep it under 4,000 characters.")
+    return message
 
 
 def _findings_of_note(db: Session, note: Note, finding_ids: list[int]) -> list[int]:
@@ -428,6 +541,10 @@ def dashboard_page(request: Request, db: DbSession, user: QaUser, settings: Sett
             [r[0] for r in t["precision"].rows if r[4] is not None],
             [r[4] * 100 for r in t["precision"].rows if r[4] is not None],
             title=_("Precision per rule"), value_format="{:.0f}%", chart_id="chart-precision"),
+        "category_review": charts.bar_chart(
+            [category_label(r[0]) for r in t["category_review"].rows if r[6] is not None],
+            [r[6] * 100 for r in t["category_review"].rows if r[6] is not None],
+            title=_("Recall per category"), value_format="{:.0f}%", chart_id="chart-recall"),
     }
     query = {k: str(v) for k, v in (("date_from", date_from), ("date_to", date_to),
                                     ("team", team)) if v}
@@ -475,6 +592,21 @@ def export_queue(fmt: Literal["csv", "xlsx"], db: DbSession, user: QaUser,
     return _file(EXPORT_HEADER, rows, "qa-queue", fmt)
 
 
+@router.get("/qa/export/labels.jsonl")
+def export_labels(db: DbSession, user: QaUser, settings: SettingsDep, since: date | None = None,
+                  lang: str = "", jurisdiction: str = "") -> Response:
+    """Reviewed notes as labelled evaluation data (the format `assistant eval` reads)."""
+    moment = (datetime.combine(since, time(), ZoneInfo(settings.timezone)) if since else None)
+    filters = label_export.ExportFilters(since=moment, lang=lang or None,
+                                         jurisdiction=jurisdiction or None)
+    out = io.StringIO()
+    report = label_export.write_labels(db, out, filters)
+    return Response(out.getvalue().encode("utf-8"), media_type="application/jsonl",
+                    headers={"Content-Disposition": 'attachment; filename="qa-labels.jsonl"',
+                             "X-Exported-Notes": str(report.exported),
+                             "X-Export-Summary": report.summary()})
+
+
 def _file(header: list[str], rows: list[list], stem: str, fmt: str) -> Response:
     if fmt == "csv":
         body, media = exports.to_csv(header, rows), exports.CSV_MEDIA_TYPE
@@ -518,6 +650,34 @@ class FindingOut(BaseModel):
     decision: str | None
 
 
+class MissOut(BaseModel):
+    """A violation a reviewer found that the checker did not flag."""
+
+    id: int
+    note_id: int
+    category: str
+    start: int | None = Field(description="offset into the note's original text, if any")
+    end: int | None
+    text: str = Field(description="the note's characters from start to end")
+    comment: str
+    reviewer_id: int
+    at: datetime
+    withdrawn_at: datetime | None = Field(description="set when withdrawn; the miss then no "
+                                                      "longer counts")
+    withdrawn_by_id: int | None
+
+
+class MissIn(BaseModel):
+    category: Category = Field(description="a category id of the taxonomy")
+    start: int | None = Field(default=None, description="offset into the note's original "
+                                                        "text; give end too")
+    end: int | None = None
+    quote: str = Field(default="", max_length=intake.MAX_NOTE_CHARS,
+                       description="the words as written in the note, located there when "
+                                   "start/end are not given")
+    comment: str = Field(default="", max_length=review.MAX_COMMENT_CHARS)
+
+
 class NoteResultOut(BaseModel):
     index: int
     id: int | None = None
@@ -526,6 +686,9 @@ class NoteResultOut(BaseModel):
     check_status: str | None = None
     check_error: str = ""
     findings: list[FindingOut] = []
+    misses: list[MissOut] = Field(default=[], description="violations reviewers found that "
+                                                          "the checker missed, withdrawn "
+                                                          "ones included")
     error: str = ""
 
 
@@ -559,7 +722,28 @@ def api_post_notes(body: NotesIn | NoteIn, db: DbSession, user: CurrentUser,
 @router.get("/api/notes/{note_id}", response_model=NoteResultOut)
 def api_get_note(note_id: int, db: DbSession, user: CurrentUser) -> NoteResultOut:
     note = queue.get_note(db, note_id, user)
-    return _result_out(intake.IntakeResult(0, note, findings=intake.findings_of(db, note.id)))
+    out = _result_out(intake.IntakeResult(0, note, findings=intake.findings_of(db, note.id)))
+    out.misses = [_miss_out(m) for m in misses.misses_of(db, note.id)]
+    return out
+
+
+@router.post("/api/notes/{note_id}/misses", response_model=MissOut, status_code=201)
+def api_add_miss(note_id: int, body: MissIn, db: DbSession, user: QaUser) -> MissOut:
+    """Record a violation the checker missed in a note (QA and admin)."""
+    note = queue.get_note(db, note_id, user)
+    return _miss_out(misses.add_miss(db, user, note, category=body.category, start=body.start,
+                                     end=body.end, quote=body.quote, comment=body.comment))
+
+
+@router.post("/api/notes/{note_id}/misses/{miss_id}/withdraw", response_model=MissOut)
+def api_withdraw_miss(note_id: int, miss_id: int, db: DbSession, user: QaUser) -> MissOut:
+    """Withdraw a recorded miss; it is kept, marked withdrawn (QA and admin)."""
+    note = queue.get_note(db, note_id, user)
+    return _miss_out(misses.withdraw_miss(db, user, note, miss_id))
+
+
+def _miss_out(miss: MissedViolation) -> MissOut:
+    return MissOut(**miss.model_dump(include=set(MissOut.model_fields)))
 
 
 def _result_out(result: intake.IntakeResult) -> NoteResultOut:

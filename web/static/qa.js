@@ -63,3 +63,40 @@
     if (current >= 0) focusNote(Math.min(current + 1, notes().length - 1));
   });
 })();
+
+// Note page: selecting words in the note fills the "missed violation" form with their
+// offsets (counted in characters as the server counts them, not UTF-16 units) and the words.
+(function () {
+  "use strict";
+  const form = document.getElementById("miss-form");
+  const text = document.querySelector(".qa-note .qa-text");
+  if (!form || !text) return;
+
+  function charsBefore(node, offset) {
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    range.setEnd(node, offset);
+    return Array.from(range.toString()).length;
+  }
+
+  function takeSelection() {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || selection.isCollapsed) return;
+    const range = selection.getRangeAt(0);
+    if (!text.contains(range.startContainer) || !text.contains(range.endContainer)) return;
+    const words = range.toString();
+    if (!words.trim()) return;
+    form.elements.start.value = charsBefore(range.startContainer, range.startOffset);
+    form.elements.end.value = charsBefore(range.endContainer, range.endOffset);
+    form.elements.quote.value = words;
+  }
+
+  text.addEventListener("mouseup", takeSelection);
+  text.addEventListener("keyup", takeSelection);
+  text.addEventListener("touchend", function () { setTimeout(takeSelection, 0); });
+  // Typed words are looked up in the note by the server; offsets of an old selection go.
+  form.elements.quote.addEventListener("input", function () {
+    form.elements.start.value = "";
+    form.elements.end.value = "";
+  });
+})();
