@@ -69,3 +69,33 @@ def test_api_intake_is_idempotent_on_postgresql(pg_engine):
         second = intake.save_api_notes(db, sender, [item], rules_dir=RULES_DIR)
         assert [r.created for r in first] == [True, False] and not second[0].created
         assert len(db.exec(select(Note)).all()) == 1
+
+
+def test_misses_review_state_export_and_recall_on_postgresql(pg_engine):
+    import io
+    import json
+
+    from assistant.qa import label_export, misses
+
+    with Session(pg_engine) as db:
+        author = users.create_user(db, "qian", "test-pass-123", "collector")
+        reviewer = users.create_user(db, "qa2", "test-pass-123", "qa")
+        db.commit()
+        flagged, found = intake.save_note(db, text="再不还就报警抓你", author=author,
+                                          rules_dir=RULES_DIR)
+        clean, _ = intake.save_note(db, text="客户承诺月底还款，未向家人透露欠款",
+                                    author=author, rules_dir=RULES_DIR)
+        review.decide(db, reviewer, [f.id for f in found], "confirmed")
+        misses.add_miss(db, reviewer, flagged, category="disclosure.missing")
+        withdrawn = misses.add_miss(db, reviewer, clean, category="privacy.third_party_disclosure",
+                                    quote="向家人透露欠款")
+        misses.withdraw_miss(db, reviewer, clean, withdrawn.id)
+        assert not misses.review_state(db, clean).reviewed
+        out = io.StringIO()
+        report = label_export.write_labels(db, out)
+        [line] = [json.loads(x) for x in out.getvalue().splitlines()]
+        assert line["labels"] == sorted({"disclosure.missing", *(f.category for f in found)})
+        assert report.skipped == {label_export.NOT_REVIEWED: 1}
+        rows = {r[0]: r for r in dashboard.build(db).tables["category_review"].rows}
+        assert rows["disclosure.missing"][1:] == [0, 0, 0, 1, None, 0.0]
+        assert "privacy.third_party_disclosure" not in rows  # withdrawn misses do not count
