@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,14 @@ if TYPE_CHECKING:
 # such a token is in no term and is not a sentence mark (only `\n` itself is).
 _WHITESPACE_RUN = "\x00"
 _WHITESPACE = re.compile(r"\s")
+# One space after a character is that token's trailing space; other whitespace runs are tokens.
+_SPACE_OR_RUN = re.compile(r"(?<=\S)( )|(\s+)")
+
+
+def _token_of_whitespace(match: re.Match[str]) -> str:
+    run = match.group(2)
+    return "" if run is None else run if len(run) == 1 else _WHITESPACE_RUN
+
 _SENTENCE_MARK = re.compile("[" + re.escape("".join(sorted(SENTENCE_MARKS))) + "]")
 _CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS | {"/"}))) + "]")
 
@@ -58,12 +67,17 @@ class TokenView:
     def __init__(self, text: str) -> None:
         self.text = text  # the normalised note
         self._bounds: dict[bool, list[int]] = {}
-        if _WHITESPACE.search(text) is None:  # most notes: a token is a character
-            self.tokens, self._starts, self._ends = text, None, None
-        else:
-            words, spaces = words_and_spaces(text)
-            self.tokens = "".join(word if len(word) == 1 else _WHITESPACE_RUN
-                                  for word in words)
+        # Most notes have no whitespace: a token is a character. Otherwise the offsets are
+        # worked out when first needed (few notes have a hit).
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        self.tokens = (text if _WHITESPACE.search(text) is None
+                       else _SPACE_OR_RUN.sub(_token_of_whitespace, text))
+        self.length = len(self.tokens)
+
+    def _offsets(self) -> tuple[list[int], list[int]]:
+        if self._starts is None or self._ends is None:
+            words, spaces = words_and_spaces(self.text)
             starts, ends, at = [], [], 0
             for word, space in zip(words, spaces, strict=True):
                 starts.append(at)
@@ -71,7 +85,7 @@ class TokenView:
                 ends.append(at)
                 at += space
             self._starts, self._ends = starts, ends
-        self.length = len(self.tokens)
+        return self._starts, self._ends
 
     def boundaries(self, *, clause: bool) -> list[int]:
         """Token indices of sentence (or clause) marks, worked out once per note."""
@@ -85,22 +99,23 @@ class TokenView:
         return bounds
 
     def char_start(self, token: int) -> int:
-        return token if self._starts is None else self._starts[token]
+        return token if self.tokens is self.text else self._offsets()[0][token]
 
     def char_end(self, token: int) -> int:
         """Where token `token` ends in the text (its trailing space not included)."""
-        return token + 1 if self._ends is None else self._ends[token]
+        return token + 1 if self.tokens is self.text else self._offsets()[1][token]
 
     def token_span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
         """The tokens a character span touches (Doc.char_span with alignment_mode="expand")."""
         if end_char <= start_char:
             return None
-        if self._starts is None:
+        if self.tokens is self.text:
             return start_char, end_char
-        first = bisect_right(self._starts, start_char) - 1
-        if first < 0 or self._ends[first] <= start_char:  # starts in whitespace
+        starts, ends = self._offsets()
+        first = bisect_right(starts, start_char) - 1
+        if first < 0 or ends[first] <= start_char:  # starts in whitespace
             first += 1
-        last = bisect_left(self._starts, end_char)
+        last = bisect_left(starts, end_char)
         return first, last  # empty where the range is only whitespace, as spaCy's
 
     def with_chars(self, hit: Hit) -> Hit:
@@ -140,13 +155,12 @@ class CharMatcher:
                 cues[key].append(term_id)
         self.key_lengths = [len(text) for text in keys]
         self.key_cues = [tuple(cues.get(key, ())) for key in range(len(keys))]
-        self.automaton = ahocorasick.Automaton()
-        for key_text, key in keys.items():
-            if key_text:
-                self.automaton.add_word(key_text, key)
-        if not len(self.automaton):
-            self.automaton.add_word(_WHITESPACE_RUN, -1)
-        self.automaton.make_automaton()
+        # Two automata: triggers run on every note, cues only on notes with a hit (single
+        # characters such as 未 or 不 are cues in most notes; walking them costs).
+        trigger_keys = {self.key_of_term[t] for t in trigger_ids if t in self.key_of_term}
+        self.automaton = _automaton((text, key) for text, key in keys.items()
+                                    if key in trigger_keys)
+        self.cue_automaton = _automaton((text, key) for text, key in keys.items() if key in cues)
         key_of = self.key_of_term
         self.sequence_groups = [tuple(frozenset(key_of[t] for t in group if t in key_of)
                                       for group in groups)
@@ -211,5 +225,17 @@ class CharMatcher:
             return hits
         lengths, key_cues = self.key_lengths, self.key_cues
         cue_hits = [(term, end + 1 - lengths[key], end + 1)
-                    for end, key in found for term in key_cues[key]]
+                    for end, key in self.cue_automaton.iter(view.tokens)
+                    for term in key_cues[key]]
         return [view.with_chars(hit) for hit in component.in_context(view, hits, cue_hits)]
+
+
+def _automaton(keys: Iterable[tuple[str, int]]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for text, key in keys:
+        if text:
+            automaton.add_word(text, key)
+    if not len(automaton):
+        automaton.add_word(_WHITESPACE_RUN, -1)  # matches nothing a key is looked up for
+    automaton.make_automaton()
+    return automaton

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import ahocorasick
 from spacy.attrs import LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -167,15 +168,12 @@ class RuleComponent:
         # 客户 or 还款 are in many sequences).
         self.sequence_groups: list[tuple[frozenset[int], ...]] = []
         self.sequence_trigger_group: list[int] = []
-        term_text = {i: term for term, i in self.term_ids.items()}
+        frequency = self._sample_frequency()
         for rule_index, seq_index, _ in self.sequences:
             groups = tuple(frozenset(self.term_ids[t] for t in group)
                            for group in rules[rule_index]["sequences"][seq_index]["all"])
             self.sequence_groups.append(groups)
-            # Short terms (`还`, `已`, `发`) occur in most notes whatever the number of rules
-            # that use them, so a group's weight counts its terms by their length first.
-            weights = [sum(_SHORT_TERM_WEIGHT.get(len(term_text[t]), 1) * len(self.sequence_terms[t])
-                           for t in group) for group in groups]
+            weights = [sum(frequency[t] for t in group) for group in groups]
             # A sequence without groups never matches (no term can complete it): -1.
             self.sequence_trigger_group.append(weights.index(min(weights)) if weights else -1)
         # Two matchers: triggers (rule phrases, sequence terms) run on every note; cues only
@@ -270,6 +268,34 @@ class RuleComponent:
                 self.recognizer_rules[name].append(index)
         self._recognizer_setups: dict[str, tuple[RecognizerContext, list[Any], Any]] = {}
         self.grammar: ContactGrammar = build_grammar(self.spec.get("terms") or {}, lang)
+
+    def _sample_frequency(self) -> dict[int, int]:
+        """Per sequence term, 1 + the number of the spec's sample notes (the rules' examples)
+        it occurs in: how likely a note is to have it. Without a sample, a guess by length
+        (`还`, `已`, `发` are in most notes) and by the number of sequences using it."""
+        sample = self.spec.get("sample") or []
+        if not sample:
+            return {term: _SHORT_TERM_WEIGHT.get(len(text), 1) * len(self.sequence_terms[term])
+                    for text, term in self.term_ids.items()}
+        chinese = self.nlp.lang == "zh"
+
+        def key(text: str) -> str:  # terms as tokens join up: no spaces in Chinese
+            return text.replace(" ", "") if chinese else f" {text} "
+
+        automaton = ahocorasick.Automaton()
+        for text, term in self.term_ids.items():
+            if term in self.sequence_terms:
+                automaton.add_word(key(text), term)
+        if not len(automaton):
+            return dict.fromkeys(self.term_ids.values(), 1)
+        automaton.make_automaton()
+        frequency = dict.fromkeys(self.term_ids.values(), 1)
+        for note in sample:
+            text = key(note) if chinese else " " + " ".join(
+                token.lower_ for token in self.nlp.tokenizer(note)) + " "
+            for term in {term for _, term in automaton.iter(text)}:
+                frequency[term] += 1
+        return frequency
 
     def _term(self, phrase: str) -> int:
         return self.term_ids.setdefault(phrase, len(self.term_ids))

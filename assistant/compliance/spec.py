@@ -72,6 +72,11 @@ def build_spec(rule_set: RuleSet, lang: str) -> dict[str, Any]:
         "not_cues": sorted(set(_phrases(rule_set.not_cues.get(lang, []), lang))),
         "policies": rule_set.policies,
         "terms": load_terms(rule_set.root),
+        # The rules' own examples of this language, normalised: the component counts how
+        # often each sequence term occurs in them to look up each sequence by its least
+        # common group (words such as 本人 or "account" occur in most notes).
+        "sample": sorted({normalise_phrase(text, lang) for loaded in rule_set.rules_for(lang)
+                          for text in [*loaded.rule.examples.flag, *loaded.rule.examples.pass_]}),
     }
 
 

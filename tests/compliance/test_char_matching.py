@@ -22,6 +22,7 @@ def test_token_view_agrees_with_the_doc(text, data):
     doc = NLP.make_doc(text)
     view, reference = TokenView(text), _DocView(doc)
     assert view.length == len(doc)
+    assert view.tokens == token_string([t.orth_ for t in doc])
     assert [view.char_start(i) for i in range(len(doc))] == [t.idx for t in doc]
     assert [view.char_end(i) for i in range(len(doc))] == [t.idx + len(t) for t in doc]
     for clause in (False, True):
