@@ -64,9 +64,6 @@ class Checker:
         self.version = rule_set.version
         self.pipelines = {lang: build_pipeline(lang, build_spec(rule_set, lang))
                           for lang in LANGUAGES}
-        # Notes without any possible candidate get no Doc (see gate.py).
-        self.gates = ({lang: CandidateGate(nlp.get_pipe("compliance_rules"))
-                       for lang, nlp in self.pipelines.items()} if gate else {})
         # Where every character is a token and the rules are the only pipe, notes are
         # matched on their text, with no Doc (char_matching.py).
         self.char_matchers = {
@@ -76,6 +73,10 @@ class Checker:
                 if gate and isinstance(nlp.tokenizer, CharTokenizer)
                 and nlp.pipe_names == ["compliance_rules"])
             if matcher.supported}
+        # Elsewhere, notes without any possible candidate get no Doc (gate.py).
+        self.gates = {lang: CandidateGate(nlp.get_pipe("compliance_rules"))
+                      for lang, nlp in self.pipelines.items()
+                      if gate and lang not in self.char_matchers}
         # The pipelines, vocab and tables are millions of long-lived objects; without this a
         # full garbage collection walks them all and stalls a note for 5-20 ms (the p99).
         gc.collect()
@@ -118,12 +119,12 @@ class Checker:
         its hits: none when the gate finds no possible candidate; found on the text itself
         when every character is a token (char_matching.py)."""
         norm = normalise(text, lang)
-        gate = self.gates.get(lang)
-        if gate is None:
-            return norm, self._doc(norm, lang, jurisdiction, {}), []
         chars = self.char_matchers.get(lang)
         if chars is not None:
             return norm, None, chars.hits(norm.text, jurisdiction)
+        gate = self.gates.get(lang)
+        if gate is None:
+            return norm, self._doc(norm, lang, jurisdiction, {}), []
         needed, worked_out = gate.scan(norm.text, jurisdiction)
         if not needed:
             return norm, None, []

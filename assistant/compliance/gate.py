@@ -4,20 +4,16 @@ Most notes match nothing, and for them building a spaCy Doc and running the matc
 of the cost. The gate answers "could any rule match?" with necessary conditions of the
 pipeline's own tests, so a note it turns away is one the pipeline would not flag:
 
-- Chinese (no token patterns): one Aho-Corasick automaton (pyahocorasick) of every trigger
-  term, scanned once over the note. The PhraseMatcher compares tokens by ORTH, and consecutive
-  tokens of a Doc are separated only by their trailing whitespace (one space or none), so a
-  matched term with spaces deleted is a substring of the note with spaces deleted: both sides
-  are scanned that way (`_squeeze`). `a p p` matches the term `app` in the pipeline, and here.
-- English (token patterns; a substring is not a word: `ass` in `pass`): the gate knows the
-  note's tokens. spaCy tokenizes each whitespace-separated chunk on its own (that is what
-  its cache relies on), so each distinct chunk is tokenized once and remembered: its part of
-  the orth string (`SEP orth` per token) and of the word string (token_regex.py), the
-  token-pattern conditions its words meet and the patterns they wake up, and its words'
-  single-word REGEX hits. Terms are found by the automaton in the joined orth string, token
-  by token as the PhraseMatcher finds them; token patterns run as compiled regexes on the
-  joined word string. Notes whose whitespace makes tokens of its own (line breaks, runs of
-  spaces) go to the pipeline.
+- (Chinese notes do not come here: their tokens are characters, so char_matching.py finds
+  their hits on the text itself.)
+- The gate knows the note's tokens. spaCy tokenizes each whitespace-separated chunk on its
+  own (that is what its cache relies on), so each distinct chunk is tokenized once and
+  remembered: its part of the orth string (`SEP orth` per token) and of the word string
+  (token_regex.py), the token-pattern conditions its words meet and the patterns they wake
+  up, and its words' single-word REGEX hits. Terms are found by the automaton in the joined
+  orth string, token by token as the PhraseMatcher finds them (a substring is not a word:
+  `ass` in `pass`); token patterns run as compiled regexes on the joined word string. Notes
+  whose whitespace makes tokens of its own (line breaks, runs of spaces) go to the pipeline.
 - A sequence needs a term of every group.
 - Recognisers work on text already: the gate runs them on the notes nothing else made a
   candidate.
@@ -38,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from assistant.compliance.chains import SENTENCE_MARKS, chain_spans
 from assistant.compliance.recognizer_types import Span
 from assistant.compliance.token_regex import SEP, orth_part, render
 
@@ -63,12 +58,6 @@ Recognized = list[tuple[tuple[int, ...], list[Span]]]
 _CHUNK_MEMO_LIMIT = 200_000
 # Whitespace that becomes a token of its own: anything but one space between two chunks.
 _SPACE_TOKENS = re.compile(r"[^\S ]|  |^ ")
-_WHITESPACE = re.compile(r"\s")
-
-
-def _squeeze(text: str) -> str:
-    """The text without spaces (a token's trailing whitespace is always one space)."""
-    return text.replace(" ", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +77,9 @@ class CandidateGate:
     def __init__(self, component: RuleComponent) -> None:
         self.component = component
         nlp = component.nlp
-        # Words are tracked only where token patterns need them (not for Chinese characters).
-        self.words = bool(component.has_token_patterns or component.word_regexes)
-        # Terms by their text without spaces, or where words are tracked by their tokens
-        # (`SEP orth SEP orth ... SEP`, matched in the note's orth string exactly as the
-        # PhraseMatcher matches tokens): one automaton key may stand for several terms.
+        # Terms by their tokens (`SEP orth SEP orth ... SEP`, matched in the note's orth
+        # string exactly as the PhraseMatcher matches tokens): one automaton key may stand
+        # for several terms.
         self.term_keys: dict[int, int] = {}
         keys: dict[str, int] = {}
         triggers = component.phrase_rules.keys() | component.sequence_terms.keys()
@@ -102,18 +89,13 @@ class CandidateGate:
                     for term in window.terms}
         terms = [(term, i) for term, i in component.term_ids.items()
                  if i in triggers or i in required]
-        if self.words:
-            texts = ["".join(orth_part(t.orth_) for t in doc) + SEP
-                     for doc in nlp.tokenizer.pipe(term for term, _ in terms)]
-        else:
-            texts = [_squeeze(term) for term, _ in terms]
+        texts = ["".join(orth_part(t.orth_) for t in doc) + SEP
+                 for doc in nlp.tokenizer.pipe(term for term, _ in terms)]
         for (_, term_id), text in zip(terms, texts, strict=True):
             self.term_keys[term_id] = keys.setdefault(text, len(keys))
         self.automaton = ahocorasick.Automaton()
-        self.key_lengths = [0] * len(keys)
         for key_text, key in keys.items():
             self.automaton.add_word(key_text, key)
-            self.key_lengths[key] = len(key_text)
         if not keys:
             self.automaton.add_word("\0", -1)
         self.automaton.make_automaton()
@@ -158,18 +140,6 @@ class CandidateGate:
         """Whether the note needs the pipeline, and what the gate worked out on the way for
         the pipeline to reuse (entries for doc.user_data)."""
         plan = self._plan(jurisdiction)
-        if not self.words:
-            if _WHITESPACE.search(text) is None:
-                # Every character is a token (tokenizer.py): sequences can be tested in
-                # order, within their gap and sentence, exactly as the pipeline does.
-                ends = self.automaton.iter(text)
-                if self._terms_match_in_order(list(ends), plan, text):
-                    return True, {}
-                return self._recognized(text, jurisdiction)
-            found = {key for _, key in self.automaton.iter(_squeeze(text))}
-            if self._terms_match(found, plan):
-                return True, {}
-            return self._recognized(text, jurisdiction)
         if _SPACE_TOKENS.search(text) is not None:
             # Line breaks, tabs, runs of spaces become tokens of their own: such notes are
             # left to the pipeline, which works everything out on the Doc.
@@ -216,31 +186,6 @@ class CandidateGate:
         for key in found & plan.sequence_triggers.keys():
             for groups, _, rule in plan.sequence_triggers[key]:
                 if not any(map(found.isdisjoint, groups)) and self._needs_met(rule, found):
-                    return True
-        return False
-
-    def _terms_match_in_order(self, ends: list[tuple[int, int]], plan: _Plan, text: str
-                              ) -> bool:
-        """_terms_match, with each sequence's groups in order, within max_gap and one
-        sentence (chain_spans), on character positions: only where characters are tokens."""
-        found = {key for _, key in ends}
-        if self._phrase_matches(found, plan):
-            return True
-        # Positions only for notes with a sequence whose every group is present (few).
-        spans_of: dict[int, list[tuple[int, int]]] = {}
-        bounds: list[int] | None = None
-        for key in found & plan.sequence_triggers.keys():
-            for groups, max_gap, rule in plan.sequence_triggers[key]:
-                if any(map(found.isdisjoint, groups)) or not self._needs_met(rule, found):
-                    continue
-                if bounds is None:
-                    bounds = [i for i, char in enumerate(text) if char in SENTENCE_MARKS]
-                    lengths = self.key_lengths
-                    for end, k in ends:
-                        spans_of.setdefault(k, []).append((end + 1 - lengths[k], end + 1))
-                positions = {index: [span for k in group & found for span in spans_of[k]]
-                             for index, group in enumerate(groups)}
-                if chain_spans(positions, len(groups), max_gap, bounds):
                     return True
         return False
 
