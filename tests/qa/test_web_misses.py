@@ -97,7 +97,7 @@ def test_nothing_missed_completes_the_review(client_as, db, make_user):
     assert qa.post(f"/qa/notes/{clean.id}/nothing-missed", data={"comment": "ok"},
                    follow_redirects=False).status_code == 303
     page = qa.get(f"/qa/notes/{clean.id}").text
-    assert re.search(r'id="review-state">\s*<span class="decision decision-confirmed">', page)
+    assert re.search(r'id="review-state">\s*<span class="decision qa-review-done">', page)
     assert f'id="note-{clean.id}"' in qa.get("/qa?status=reviewed").text
 
 
