@@ -184,8 +184,9 @@ def note_detail(note_id: int, request: Request, db: DbSession, user: CurrentUser
 def _note_page(request: Request, db: Session, note: Note, user: User, status_code: int = 200,
                **extra):
     row = queue.rows_for(db, [note])[0]
+    standing = misses.misses_of(db, note.id, current_only=True)
     return render(request, "qa/note.html", {
-        "row": row, "note": note, "highlighted": highlight(note.text, row.findings),
+        "row": row, "note": note, "highlighted": highlight(note.text, row.findings, standing),
         "history": queue.history(db, note), "can_review": user.role.value in ("qa", "admin"),
         "misses": _misses_shown(db, note), "review_state": misses.review_state(db, note),
         "categories": CATEGORIES, "miss_form": {}} | extra, status_code=status_code)
