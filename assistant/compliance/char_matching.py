@@ -165,6 +165,11 @@ class CharMatcher:
         self.sequence_groups = [tuple(frozenset(key_of[t] for t in group if t in key_of)
                                       for group in groups)
                                 for groups in component.sequence_groups]
+        # Per sequence: rule, number of groups, max_gap, not_between terms.
+        self.sequence_facts = [
+            (rule, count, component.rules[rule]["sequences"][seq_index]["max_gap"],
+             component.sequence_blockers[index])
+            for index, (rule, seq_index, count) in enumerate(component.sequences)]
         self._plans: dict[str, _Plan] = {}
 
     def _plan(self, jurisdiction: str) -> _Plan:
@@ -194,27 +199,27 @@ class CharMatcher:
         present = {key for _, key in found}
         plan = self._plan(jurisdiction)
         phrase_keys = present & plan.phrase_rules.keys()
-        sequences = [seq for key in present & plan.sequences.keys()
-                     for seq in plan.sequences[key]]
         groups_of = self.sequence_groups
-        complete = [seq for seq in sequences
-                    if not any(map(present.isdisjoint, groups_of[seq]))]
+        # Sequences through their least common group, kept when every group is present.
+        complete = {seq for key in present & plan.sequences.keys()
+                    for seq in plan.sequences[key]
+                    if not any(map(present.isdisjoint, groups_of[seq]))}
         hits: list[Hit] = []
         if phrase_keys or complete:
+            needed = phrase_keys.union(*[group & present for seq in complete
+                                         for group in groups_of[seq]])
             lengths = self.key_lengths
             spans_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for end, key in found:
-                spans_of[key].append((end + 1 - lengths[key], end + 1))
+                if key in needed:
+                    spans_of[key].append((end + 1 - lengths[key], end + 1))
             for key in phrase_keys:
                 hits.extend(Hit(rule, start, end) for start, end in spans_of[key]
                             for rule in plan.phrase_rules[key])
-            for seq in dict.fromkeys(complete):
-                rule, seq_index, count = component.sequences[seq]
-                groups = groups_of[seq]
+            for seq in complete:
+                rule, count, max_gap, blockers = self.sequence_facts[seq]
                 positions = {index: [span for key in group & present for span in spans_of[key]]
-                             for index, group in enumerate(groups)}
-                max_gap = component.rules[rule]["sequences"][seq_index]["max_gap"]
-                blockers = component.sequence_blockers[seq]
+                             for index, group in enumerate(groups_of[seq])}
                 hits.extend(Hit(rule, start, end, blockers=blockers,
                                 gaps=gaps if blockers else ())
                             for start, end, gaps in chain_matches(
