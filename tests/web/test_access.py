@@ -140,8 +140,14 @@ ROUTES += [
     Route("GET", "/qa/dashboard", _QA),
     Route("GET", "/qa/export/dashboard/{table}.{fmt}", _QA),
     Route("GET", "/qa/export/queue.{fmt}", _QA),
+    Route("GET", "/qa/export/labels.jsonl", _QA),
+    Route("POST", "/qa/notes/{note_id}/misses", _QA),
+    Route("POST", "/qa/notes/{note_id}/misses/{miss_id}/withdraw", _QA),
+    Route("POST", "/qa/notes/{note_id}/nothing-missed", _QA),
     Route("POST", "/api/notes", ALL),
     Route("GET", "/api/notes/{note_id}", ALL),
+    Route("POST", "/api/notes/{note_id}/misses", _QA),
+    Route("POST", "/api/notes/{note_id}/misses/{miss_id}/withdraw", _QA),
 ]
 
 def _case_for(db: Session, user: User, other: User) -> int:
@@ -237,6 +243,7 @@ PLACEHOLDERS: dict[str, Callable[[Session, User, User], int | str]] = {
     "batch_id": _import_batch_for,
     "table": lambda db, user, other: "by_category",
     "fmt": lambda db, user, other: "csv",
+    "miss_id": lambda db, user, other: 1,  # none recorded: an allowed role gets 404, not 403
 }
 
 # Served by FastAPI or Starlette themselves, not by an area's router.
