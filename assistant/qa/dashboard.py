@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from assistant.models import Team, User
+from assistant.qa.misses import reviewed_clause
 from assistant.qa.models import Decision, MissedViolation, Note, NoteFinding
 
 TOP_RULES = 10
@@ -72,10 +73,9 @@ def build(db: Session, *, date_from: date | None = None, date_to: date | None = 
     notes = db.exec(select(func.count()).select_from(notes_sub)).one()
     flagged = db.exec(select(func.count()).select_from(notes_sub)
                       .where(notes_sub.c.finding_count > 0)).one()
-    undecided = exists().where(NoteFinding.note_id == notes_sub.c.id, NoteFinding.current,
-                               NoteFinding.decision.is_(None))
     reviewed = db.exec(select(func.count()).select_from(notes_sub)
-                       .where(notes_sub.c.finding_count > 0, ~undecided)).one()
+                       .where(notes_sub.c.finding_count > 0,
+                              reviewed_clause(notes_sub.c.id))).one()
     total_findings = db.exec(select(func.count()).select_from(sub)).one()
 
     tables = {

@@ -99,7 +99,6 @@ def write_labels(db: Session, out: IO[str], filters: ExportFilters = ExportFilte
         seen += len(notes)
         if progress:
             progress(seen, total)
-        db.expunge_all()  # keep memory flat on large archives
     return report
 
 

@@ -59,3 +59,8 @@ def test_selecting_missed_words_records_them_with_their_offsets(page, live_serve
     miss = db.exec(select(MissedViolation)).one()
     assert (miss.start, miss.end, miss.category) == (start, start + len(TARGET), "visit.conduct")
     screenshot(page, "qa-missed-violation")
+
+    page.goto(f"{live_server}/qa/dashboard")
+    expect(page.locator("#panel-category_review table")).to_contain_text("visit.conduct")
+    expect(page.locator("#export-labels")).to_contain_text("assistant qa export-labels")
+    screenshot(page, "qa-dashboard-recall")

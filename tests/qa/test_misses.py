@@ -138,3 +138,16 @@ def test_history_shows_misses_withdrawals_and_marks(db, make_user, note):
               if e["kind"] in ("missed", "miss_withdrawn", "nothing_missed")]
     assert events == [("missed", "abuse.insult «老赖»: insult"),
                       ("miss_withdrawn", "abuse.insult «老赖»"), ("nothing_missed", "")]
+
+
+def test_dashboard_counts_a_flagged_note_with_a_miss_as_reviewed(db, make_user):
+    from assistant.qa import dashboard
+
+    flagged, findings = intake.save_note(db, text="再不还就报警抓你", author=make_user("collector"),
+                                         rules_dir=RULES_DIR)
+    assert findings and dashboard.build(db).notes_reviewed == 0
+    misses.add_miss(db, make_user("qa"), flagged, category="disclosure.missing")
+    board = dashboard.build(db)
+    assert board.notes_reviewed == 1 and board.reviewed_share == 1.0
+    assert board.tables["category_review"].rows == [
+        ["disclosure.missing", 0, 0, 0, 1, None, 0.0]]
