@@ -77,6 +77,10 @@ class ExportFilters:
         if self.since is not None and self.since.tzinfo is None:
             raise InvalidInput("since: give a time zone")
 
+    def wants(self, lang: str, jurisdiction: str) -> bool:
+        """Whether a note in LANG checked under JURISDICTION is one asked for."""
+        return (self.lang in (None, lang)) and (self.jurisdiction in (None, jurisdiction))
+
 
 def write_labels(db: Session, out: IO[str], filters: ExportFilters = ExportFilters(),
                  progress: Callable[[int, int], None] | None = None) -> ExportReport:
@@ -113,8 +117,7 @@ def _chunk_records(db: Session, notes: list[Note], filters: ExportFilters,
     records = []
     for note in notes:
         lang, jurisdiction = resolve(note.text, note.language or None, note.jurisdiction or None)
-        if filters.lang and lang != filters.lang or \
-                filters.jurisdiction and jurisdiction != filters.jurisdiction:
+        if not filters.wants(lang, jurisdiction):
             report.filtered_out += 1
             continue
         reason = _skip_reason(note, reviewed, findings.get(note.id, []))
