@@ -18,7 +18,7 @@ PAGE_SIZE = 25
 SEVERITY_RANK = case({"critical": 0, "high": 1, "medium": 2, "info": 3},
                      value=NoteFinding.severity, else_=4)
 REVIEWER_ROLES = (Role.qa, Role.admin)
-STATUSES = ("open", "reviewed", "escalated", "all", "pending", "failed")
+STATUSES = ("open", "unreviewed", "reviewed", "escalated", "all", "pending", "failed")
 
 
 @dataclass
@@ -188,6 +188,9 @@ def _status_clause(query, status: str):
     any_finding = Note.finding_count > 0
     if status == "open":
         return query.where(any_finding, undecided)
+    if status == "unreviewed":  # checked, flagged or not, and nobody has reviewed it yet
+        return query.where(Note.check_status == CheckStatus.checked.value,
+                           ~reviewed_clause(Note.id))
     if status == "reviewed":
         return query.where(reviewed_clause(Note.id))
     if status == "escalated":

@@ -192,3 +192,14 @@ def test_dashboard_shows_misses_and_recall_per_category(client_as, db, make_user
     assert "assistant qa export-labels OUT.jsonl" in page
     table = qa.get("/qa/export/dashboard/category_review.csv").content.decode("utf-8-sig")
     assert table.splitlines()[0] == "category,confirmed,dismissed,escalated,missed,precision,recall"
+
+
+def test_unreviewed_queue_lists_clean_notes_until_someone_reviews_them(client_as, db,
+                                                                       make_user):
+    clean, _ = intake.save_note(db, text="客户承诺月底还款", author=make_user("collector"),
+                                rules_dir=RULES_DIR)
+    qa = client_as("qa")
+    page = qa.get("/qa?status=unreviewed").text
+    assert f'id="note-{clean.id}"' in page and f"/qa/notes/{clean.id}#misses" in page
+    qa.post(f"/qa/notes/{clean.id}/nothing-missed")
+    assert f'id="note-{clean.id}"' not in qa.get("/qa?status=unreviewed").text

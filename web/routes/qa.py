@@ -80,6 +80,7 @@ def _labels() -> dict[str, str]:
         "call": _("call"), "visit": _("visit"), "sms": _("sms"), "other": _("other"),
         "console": _("console"), "api": _("api"), "import": _("import"),
         "status:open": _("To review"), "status:reviewed": _("Reviewed"),
+        "status:unreviewed": _("Not yet reviewed (clean notes too)"),
         "status:escalated": _("Escalated"), "status:all": _("All notes"),
         "status:pending": _("Not yet checked"), "status:failed": _("Check failed"),
         "field:text": _("Note text"), "field:external_id": _("External id"),
