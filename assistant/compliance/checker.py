@@ -27,6 +27,7 @@ from assistant.compliance.lemmas import spec_needs_lemmatizer
 from assistant.compliance.loader import RuleSet, load_rule_set
 from assistant.compliance.normalise import Normalised, normalise
 from assistant.compliance.spec import build_spec, reference_problems, token_pattern_problems
+from assistant.compliance.spelling import SpellingFixer, pack_words
 from assistant.compliance.tokenizer import CharTokenizer
 from assistant.errors import RulePackError
 
@@ -73,6 +74,9 @@ class Checker:
                 if gate and isinstance(nlp.tokenizer, CharTokenizer)
                 and nlp.pipe_names == ["compliance_rules"])
             if matcher.supported}
+        # Misspelt pack words in English notes are corrected before matching (spelling.py).
+        self.spelling = {"en": SpellingFixer(pack_words(self.pipelines["en"].get_pipe(
+            "compliance_rules")))} if "en" in self.pipelines else {}
         # Elsewhere, notes without any possible candidate get no Doc (gate.py).
         self.gates = {lang: CandidateGate(nlp.get_pipe("compliance_rules"))
                       for lang, nlp in self.pipelines.items()
@@ -118,7 +122,7 @@ class Checker:
         """The normalised note, and either its Doc for the pipes or, when no Doc is needed,
         its hits: none when the gate finds no possible candidate; found on the text itself
         when every character is a token (char_matching.py)."""
-        norm = normalise(text, lang)
+        norm = self.normalised(text, lang)
         chars = self.char_matchers.get(lang)
         if chars is not None:
             return norm, None, chars.hits(norm.text, jurisdiction)
@@ -130,9 +134,15 @@ class Checker:
             return norm, None, []
         return norm, self._doc(norm, lang, jurisdiction, worked_out), []
 
+    def normalised(self, text: str, lang: str) -> Normalised:
+        """The note as the rules read it: normalise.py, then (English) spelling.py."""
+        norm = normalise(text, lang)
+        fixer = self.spelling.get(lang)
+        return norm if fixer is None else fixer.fix(norm)
+
     def _prepare(self, text: str, lang: str, jurisdiction: str) -> tuple[Normalised, Doc]:
         """The normalised note and its Doc, ready for the pipes (no gate)."""
-        norm = normalise(text, lang)
+        norm = self.normalised(text, lang)
         return norm, self._doc(norm, lang, jurisdiction, {})
 
     def _doc(self, norm: Normalised, lang: str, jurisdiction: str,

@@ -357,6 +357,10 @@ class RuleComponent:
         return "".join(render(strings[lower], strings[norm])
                        for lower, norm in zip(lowers, norms, strict=True)) + SEP
 
+    def condition_words(self) -> list[list[str]]:
+        """The words named by the token patterns' required word conditions (LOWER, NORM)."""
+        return [list(words) for words in self._words_meeting.values()]
+
     def conditions_met(self, lower: int, norm: int) -> frozenset[int]:
         """Numbers of the required word conditions a token (LOWER and NORM ids) meets."""
         met = self._met_by_word.get((lower, norm))

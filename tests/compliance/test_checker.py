@@ -177,8 +177,9 @@ def test_single_word_regex_patterns_are_memoised_per_word(regex_rules_dir):
     component = checker.pipelines["en"].get_pipe("compliance_rules")
     assert len(component.word_regexes) == 1
     for _ in range(2):  # the second time the answer comes from the memo
-        [finding] = checker.check("you will be JAAILED today")
-        assert finding.text == "JAAILED" and finding.rule_id == "us.threat.arrest"
+        # (two edits from `jailed`: spelling.py leaves it to the pattern)
+        [finding] = checker.check("you will be JAAAILLED today")
+        assert finding.text == "JAAAILLED" and finding.rule_id == "us.threat.arrest"
     assert checker.check("the jailer called") == []
 
 
