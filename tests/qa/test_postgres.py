@@ -99,3 +99,8 @@ def test_misses_review_state_export_and_recall_on_postgresql(pg_engine):
         rows = {r[0]: r for r in dashboard.build(db).tables["category_review"].rows}
         assert rows["disclosure.missing"][1:] == [0, 0, 0, 1, None, 0.0]
         assert "privacy.third_party_disclosure" not in rows  # withdrawn misses do not count
+        reviewer = db.get(User, reviewer.id)
+        for status, expected in (("unreviewed", [clean.id]), ("reviewed", [flagged.id])):
+            found_rows, _total = queue.page(db, reviewer, queue.QueueFilters(status=status),
+                                            "Asia/Shanghai")
+            assert [r.note.id for r in found_rows] == expected, status
