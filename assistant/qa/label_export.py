@@ -91,6 +91,8 @@ def write_labels(db: Session, out: IO[str], filters: ExportFilters = ExportFilte
     report = ExportReport()
     total = db.exec(select(func.count()).select_from(Note)).one()
     seen, last_id = 0, 0
+    if progress:
+        progress(0, total)
     while True:
         notes = list(db.exec(select(Note).where(Note.id > last_id).order_by(Note.id)
                              .limit(CHUNK)))
