@@ -6,8 +6,9 @@ the packs is endless. So before matching, a word of an English note is replaced 
 the packs when (a noisy-channel choice, with spaCy's English word probabilities from
 spacy-lookups-data as the prior):
 
-- the note's word is not itself a word of the packs, has at least MIN_LENGTH letters and is
-  rare in English (log probability at most RARE_LOG_PROBABILITY: `fined` is a word, not a
+- the note's word is not itself a word of the packs, not a name (Capitalised inside a
+  sentence, or written so more often than not: `Leeds`, `Wright`), has at least MIN_LENGTH
+  letters and is rare in English (log probability at most RARE_LOG_PROBABILITY: `fined` is a word, not a
   typo of `fired`);
 - of all English words one edit away (a letter inserted, dropped, changed, or two neighbours
   swapped, the first letter kept), the most likely is a pack word, at least MARGIN (in log
@@ -54,6 +55,10 @@ def log_probabilities(lang: str) -> dict[str, float]:
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
 def _edits(word: str) -> set[str]:
     """Words one edit away that keep the first letter (few typos hit it)."""
     splits = [(word[:i], word[i:]) for i in range(1, len(word) + 1)]
@@ -61,6 +66,24 @@ def _edits(word: str) -> set[str]:
             | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
             | {a + c + b[1:] for a, b in splits if b for c in _LETTERS if c != b[0]}
             | {a + c + b for a, b in splits for c in _LETTERS})
+
+
+def _proper_noun(norm: Normalised, start: int, end: int,
+                 probability: dict[str, float]) -> bool:
+    """Whether the word at `start:end` of the normalised text is a name in the original: it
+    is Capitalised (`Leeds`, `Wright`) and either English writes it so more often than in
+    lower case, or it stands inside a sentence (after a sentence end, a capital says
+    nothing: `Recieved C&D`)."""
+    begin, finish = norm.to_original(start, end)
+    original = norm.original
+    word = original[begin:finish]
+    if not word[:1].isupper() or word[1:2].isupper():
+        return False
+    if (probability.get(word, UNSEEN_LOG_PROBABILITY)
+            > probability.get(word.lower(), UNSEEN_LOG_PROBABILITY)):
+        return True
+    before = original[:begin].rstrip()
+    return bool(before) and before[-1] not in ".!?;:\n\"'(-*>"
 
 
 class SpellingFixer:
@@ -75,6 +98,9 @@ class SpellingFixer:
         self.vocabulary = frozenset(w for w in words
                                     if len(w) >= MIN_LENGTH and w.isascii() and w.isalpha())
         self.log_probability = log_probabilities(lang)
+        # Pack words and their one-letter deletions: a word one edit from a pack word shares
+        # one of these with it, so most rare words (names, places) are ruled out at once.
+        self._near = {key for word in self.vocabulary for key in {word} | _deletions(word)}
         self._memo: dict[str, str | None] = {}
 
     def correction(self, word: str) -> str | None:
@@ -93,6 +119,8 @@ class SpellingFixer:
         prior = probability.get(word, UNSEEN_LOG_PROBABILITY)
         if prior > RARE_LOG_PROBABILITY:
             return None
+        if word not in self._near and self._near.isdisjoint(_deletions(word)):
+            return None
         # Every English word one edit away competes, not only the packs' words: `sueing` is
         # as close to `seeing` as to `suing`, and then it is left alone.
         scored = sorted(((probability[c], c) for c in _edits(word) if c in probability),
@@ -108,8 +136,14 @@ class SpellingFixer:
     def fix(self, norm: Normalised) -> Normalised:
         """The note with misspelt pack words replaced; offsets still map to the original."""
         text = norm.text
-        replacements = [(m.start(), m.end(), fixed) for m in _WORD.finditer(text)
-                        if (fixed := self.correction(m.group())) is not None]
+        memo = self._memo
+        replacements = []
+        for match in _WORD.finditer(text):
+            word = match.group()
+            fixed = memo[word] if word in memo else self.correction(word)
+            if fixed is not None and not _proper_noun(norm, match.start(), match.end(),
+                                                      self.log_probability):
+                replacements.append((match.start(), match.end(), fixed))
         if not replacements:
             return norm
         pieces: list[str] = []

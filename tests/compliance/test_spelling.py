@@ -39,6 +39,14 @@ def test_real_words_and_ambiguous_typos_are_left_alone():
     assert fixer.correction("xreceived") is None  # the first letter is kept
 
 
+def test_names_are_not_typos():
+    fixer = SpellingFixer(["weight", "leads", "received"])
+    for text in ["Wright called in at 2pm", "spoke to Mr Wright", "branch in Leeds closed"]:
+        assert fixer.fix(normalise(text, "en")).text == normalise(text, "en").text
+    # a capital at the start of a sentence is not a name by itself
+    assert fixer.fix(normalise("Recieved C&D", "en")).text == "received c&d"
+
+
 def test_offsets_of_a_corrected_word_point_at_the_misspelling():
     fixer = SpellingFixer(["received", "warrant"])
     original = "RECIEVED the letter; ＷＡＲＲＥＮＴ mentioned"
