@@ -1,4 +1,5 @@
-"""Checker commands: `assistant check`, `assistant eval`, `assistant rules lint|test|schema`."""
+"""Checker commands: `assistant check`, `assistant eval`, `assistant eval-external`,
+`assistant rules lint|test|schema`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from assistant.compliance import external_eval as external
 from assistant.compliance.checker import Checker, get_checker
 from assistant.compliance.contact_recognizers import terms_problems
 from assistant.compliance.evaluation import Report, evaluate, read_labelled
@@ -45,6 +47,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
     app.command("check")(check_command)
     app.command("eval")(eval_command)
+    app.command("eval-external")(eval_external_command)
 
 
 # -- assistant check ------------------------------------------------------------------------
@@ -254,6 +257,124 @@ def _print_errors(report: Report) -> None:
             console.print(Text.assemble("  ", ("FN", "yellow"), " ",
                                         ", ".join(row["false_negatives"])),
                           highlight=False, soft_wrap=True)
+
+
+# -- assistant eval-external ----------------------------------------------------------------
+EXCERPT_WIDTH = 200
+TOP_RULES = 10
+KIND_READING = {external.RECALL: "recall", external.CLEAN: "FP rate",
+                external.OTHER: "not scored"}
+
+
+def eval_external_command(
+    dataset: str = typer.Option("all", "--dataset",
+                                help="cfpb, cold, swsr, cold-dev, or all (cfpb, cold, swsr)"),
+    path: Path = typer.Option(None, "--path", help="External data folder (default: "
+                              "../shared/eval/external beside the project)"),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object with all figures"),
+    errors: int = typer.Option(0, "--errors", metavar="N", min=0,
+                               help="Show up to N false positives and N misses per dataset"),
+    rules_dir: Path = RulesDir,
+) -> None:
+    """The checker on real text no one here wrote (../shared/eval/external): false-positive
+    rates, insult recall, and CFPB per-category figures. Never tune rules on these files."""
+    root = path or external.DEFAULT_EXTERNAL_DIR
+    datasets = external.selected(dataset)
+    # Every file is looked up before anything runs: a missing one fails at once, not after
+    # minutes of checking the others.
+    files = [(d, external.dataset_file(root, d)) for d in datasets]
+    checker = get_checker(_rules_dir(rules_dir))
+    reads = [(d, file, d.read(file)) for d, file in files]
+    reports: list[external.DatasetReport] = []
+    with Progress(console=err_console, transient=True) as progress:
+        for d, file, read in reads:
+            task = progress.add_task(d.name, total=len(read.items))
+            reports.append(external.score(checker, d, file, read,
+                                 on_checked=lambda task=task: progress.advance(task)))
+    if as_json:
+        print(json.dumps({"rules_version": checker.version, "path": str(root),
+                          "datasets": {r.dataset.name: r.as_dict(errors, EXCERPT_WIDTH)
+                                       for r in reports}}, ensure_ascii=False))
+        return
+    console.print(f"External data {root} · rules {checker.version}")
+    for report in reports:
+        _print_external(report)
+        if errors:
+            _print_external_errors(report, errors)
+
+
+def _count_rate(count: int, notes: int) -> str:
+    return f"{count} ({count / notes:.1%})" if notes else "0"
+
+
+def _print_external(report: external.DatasetReport) -> None:
+    table = Table(title=f"{report.dataset.title} · {report.dataset.path} · {report.rows} rows",
+                  caption="recall: the abuse.insult column is the recall; FP rate: every "
+                          "column is a false-positive rate")
+    table.add_column(report.dataset.grouped_by, ratio=1)
+    table.add_column("reads as", no_wrap=True)
+    for column in ("notes", "any finding", "abuse.insult", "any abuse.*"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for figures in report.subsets:
+        table.add_row(figures.subset.name, KIND_READING[figures.subset.kind],
+                      str(figures.notes), _count_rate(figures.flagged, figures.notes),
+                      _count_rate(figures.insult, figures.notes),
+                      _count_rate(figures.abuse, figures.notes),
+                      style="dim" if figures.subset.kind == external.OTHER else None)
+    console.print(table)
+    # The figure the plain keyword checker is compared on, next to its reference.
+    for figures in report.subsets:
+        if figures.subset.reference and figures.subset.kind == external.RECALL:
+            console.print(f"abuse.insult recall on {figures.subset.name}: {figures.insult}/"
+                          f"{figures.notes} = {figures.rate(figures.insult):.3f} "
+                          f"({figures.subset.reference})", markup=False, highlight=False)
+        elif figures.subset.reference:
+            console.print(f"Any finding on {figures.subset.name}: {figures.flagged}/"
+                          f"{figures.notes} = {figures.rate(figures.flagged):.1%} "
+                          f"({figures.subset.reference})", markup=False, highlight=False)
+    if report.dataset.per_category:
+        _print_external_categories(report)
+    for problem in report.skipped:
+        err_console.print(f"skipped {problem}", style="yellow", markup=False, highlight=False)
+    top = report.clean_rules.most_common(TOP_RULES)
+    console.print(f"Top rules firing on clean text ({report.clean_notes} clean rows; rows "
+                  "per rule): " + (", ".join(f"{rule} {count}" for rule, count in top) or "none"),
+                  markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_external_categories(report: external.DatasetReport) -> None:
+    table = Table(title=f"{report.dataset.name}: per category against the row labels "
+                        "(weak; positives are few, read the counts)")
+    for column in ("category", "precision", "recall", "F1", "support", "TP", "FP", "FN"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for category, c in sorted(report.per_category.items()):
+        table.add_row(category, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}",
+                      str(c.support), str(c.tp), str(c.fp), str(c.fn))
+    m = report.micro
+    table.add_row("micro", f"{m.precision:.3f}", f"{m.recall:.3f}", f"{m.f1:.3f}",
+                  str(m.support), str(m.tp), str(m.fp), str(m.fn), style="bold")
+    console.print(table)
+
+
+def _print_external_errors(report: external.DatasetReport, limit: int) -> None:
+    # Row texts are data: built as Text so that `[...]` in them is never read as markup.
+    for title, examples in (("false positives", report.false_positives),
+                            ("misses", report.misses)):
+        console.print(f"{report.dataset.name}: {title}, {min(limit, len(examples))} of "
+                      f"{len(examples)}", style="bold")
+        for example in examples[:limit]:
+            _print_external_example(report, example)
+
+
+def _print_external_example(report: external.DatasetReport, example: external.Example) -> None:
+    item = example.item
+    console.print(Text.assemble((f"{report.dataset.path}:{item.line}", "bold"), " ",
+                                external.excerpt(item.text, example.findings, EXCERPT_WIDTH)),
+                  highlight=False, soft_wrap=True)
+    labels = ", ".join(sorted(item.labels)) or "none"
+    found = ", ".join(f"{f.rule_id} 「{f.text}」" for f in example.findings) or "no finding"
+    console.print(Text.assemble("  labels ", labels, "  found ", found),
+                  highlight=False, soft_wrap=True)
 
 
 # -- assistant rules ------------------------------------------------------------------------
