@@ -157,11 +157,16 @@ class CharMatcher:
         self.key_cues = [tuple(cues.get(key, ())) for key in range(len(keys))]
         # Two automata: triggers run on every note, cues only on notes with a hit (single
         # characters such as 未 or 不 are cues in most notes; walking them costs).
-        trigger_keys = {self.key_of_term[t] for t in trigger_ids if t in self.key_of_term}
+        # The trigger automaton has the terms of `requires` windows too: a rule whose
+        # required cue is nowhere in the note cannot fire, so it is not matched at all.
+        key_of = self.key_of_term
+        self.rule_needs = [tuple(frozenset(key_of[t] for t in window.terms if t in key_of)
+                                 for window in windows) for windows in component.requires]
+        trigger_keys = {key_of[t] for t in trigger_ids if t in key_of}
+        trigger_keys.update(*[keys for needs in self.rule_needs for keys in needs])
         self.automaton = _automaton((text, key) for text, key in keys.items()
                                     if key in trigger_keys)
         self.cue_automaton = _automaton((text, key) for text, key in keys.items() if key in cues)
-        key_of = self.key_of_term
         self.sequence_groups = [tuple(frozenset(key_of[t] for t in group if t in key_of)
                                       for group in groups)
                                 for groups in component.sequence_groups]
@@ -198,26 +203,32 @@ class CharMatcher:
         found = list(self.automaton.iter(view.tokens))
         present = {key for _, key in found}
         plan = self._plan(jurisdiction)
-        phrase_keys = present & plan.phrase_rules.keys()
-        groups_of = self.sequence_groups
+        rule_needs = self.rule_needs
+
+        def needs_met(rule: int) -> bool:
+            return not any(map(present.isdisjoint, rule_needs[rule]))
+
+        phrases = [(key, rule) for key in present & plan.phrase_rules.keys()
+                   for rule in plan.phrase_rules[key] if needs_met(rule)]
+        groups_of, facts = self.sequence_groups, self.sequence_facts
         # Sequences through their least common group, kept when every group is present.
         complete = {seq for key in present & plan.sequences.keys()
                     for seq in plan.sequences[key]
-                    if not any(map(present.isdisjoint, groups_of[seq]))}
+                    if not any(map(present.isdisjoint, groups_of[seq]))
+                    and needs_met(facts[seq][0])}
         hits: list[Hit] = []
-        if phrase_keys or complete:
-            needed = phrase_keys.union(*[group & present for seq in complete
-                                         for group in groups_of[seq]])
+        if phrases or complete:
+            needed = {key for key, _ in phrases}.union(
+                *[group & present for seq in complete for group in groups_of[seq]])
             lengths = self.key_lengths
             spans_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for end, key in found:
                 if key in needed:
                     spans_of[key].append((end + 1 - lengths[key], end + 1))
-            for key in phrase_keys:
-                hits.extend(Hit(rule, start, end) for start, end in spans_of[key]
-                            for rule in plan.phrase_rules[key])
+            for key, rule in phrases:
+                hits.extend(Hit(rule, start, end) for start, end in spans_of[key])
             for seq in complete:
-                rule, count, max_gap, blockers = self.sequence_facts[seq]
+                rule, count, max_gap, blockers = facts[seq]
                 positions = {index: [span for key in group & present for span in spans_of[key]]
                              for index, group in enumerate(groups_of[seq])}
                 hits.extend(Hit(rule, start, end, blockers=blockers,
