@@ -263,7 +263,7 @@ def _print_errors(report: Report) -> None:
 EXCERPT_WIDTH = 200
 TOP_RULES = 10
 KIND_READING = {external.RECALL: "recall", external.CLEAN: "FP rate",
-                external.OTHER: "not scored"}
+                external.LABELLED: "per category", external.OTHER: "not scored"}
 
 
 def eval_external_command(

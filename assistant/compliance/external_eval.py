@@ -36,6 +36,7 @@ ABUSE_PREFIX = "abuse."
 # What a subset's figures mean.
 RECALL = "recall"  # the rows carry a label that maps to abuse.insult: the insult column is recall
 CLEAN = "clean"  # the rows should get no finding: every column is a false-positive rate
+LABELLED = "labelled"  # rows with labels of several categories: scored per category
 OTHER = "other"  # shown for context, not scored
 
 
@@ -44,7 +45,7 @@ class Subset:
     """A group of rows that one figure is given for, e.g. COLD fine-grained label 1."""
 
     name: str
-    kind: str  # RECALL, CLEAN or OTHER
+    kind: str  # RECALL, CLEAN, LABELLED or OTHER
     reference: str = ""  # the plain keyword checker's figure, where ../shared/eval gives one
 
 
@@ -97,15 +98,16 @@ def _decoded_lines(handle: BinaryIO, bad: set[int]) -> Iterator[str]:
             yield raw.decode("utf-8", errors="replace")
 
 
-def _csv_rows(path: Path, required: Sequence[str], read: Read) -> Iterator[tuple[int, dict]]:
+def _csv_rows(path: Path, required: Sequence[str], read: Read
+              ) -> Iterator[tuple[int, dict[str, str]]]:
     """(first line, row as a dict) per CSV record. Quoted fields may hold newlines, so a record
     is numbered by the line it starts on. A record that cannot be used is added to
     `read.skipped` with file and line, and not yielded; a missing column is an error."""
     bad_lines: set[int] = set()
     with path.open("rb") as handle:
         reader = csv.reader(_decoded_lines(handle, bad_lines))
-        header = next(reader, None)
-        missing = [column for column in required if column not in (header or [])]
+        header = next(reader, None) or []
+        missing = [column for column in required if column not in header]
         if missing:
             raise InvalidInput(f"{path}: no column(s) {', '.join(map(repr, missing))} in the "
                                "header line; see the SOURCE.md beside it")
@@ -131,7 +133,7 @@ def _csv_rows(path: Path, required: Sequence[str], read: Read) -> Iterator[tuple
                 yield line, dict(zip(header, row, strict=True))
 
 
-def _text(row: dict, column: str, path: Path, line: int, read: Read) -> str | None:
+def _text(row: dict[str, str], column: str, path: Path, line: int, read: Read) -> str | None:
     text = row[column]
     if not text.strip():
         read.skipped.append(f"{_where(path, line)}: empty {column!r}")
@@ -141,7 +143,7 @@ def _text(row: dict, column: str, path: Path, line: int, read: Read) -> str | No
 
 CFPB_TEXT = "Consumer complaint narrative"
 CFPB_LABELS = "proposed_category_ids"
-CFPB_MAPPED = Subset("sub-issue maps to our ids", OTHER)
+CFPB_MAPPED = Subset("sub-issue maps to our ids", LABELLED)
 # SOURCE.md: `none` rows are not clean negatives (many still describe calls, threats or
 # rudeness), but their flag rate is the figure the keyword checker is compared on.
 CFPB_NONE = Subset("sub-issue maps to none (weak)", CLEAN,
