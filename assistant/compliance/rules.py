@@ -54,11 +54,22 @@ class Sequence(Strict):
     en gaps count tokens. Example: [[告诉, 告知], [同事, 邻居], [欠款, 逾期]] within 12.
     """
 
-    all: list[list[str]] = Field(min_length=2)
+    all: list[list[str] | TermGroup] = Field(
+        min_length=2, description="Each group: a list of terms, or {cues: [names], phrases: "
+                                  "[...]} to share a word class kept in cues_<lang>.yaml")
     max_gap: int = Field(default=10, ge=0, le=60)
     not_between: Between | None = Field(
         default=None, description="Cues that must not stand between the sequence's terms "
                                   "(`告诉他不会报警`: a negation between 告诉 and 报警)")
+
+
+class TermGroup(Strict):
+    """A sequence group written as named lists of cues_<lang>.yaml plus its own phrases:
+    `{cues: [contact_verbs], phrases: [door-knocked]}`. A word class kept once serves every
+    rule that names it, so adding a word there widens them all."""
+
+    cues: list[str] = Field(min_length=1)
+    phrases: list[str] = Field(default_factory=list)
 
 
 class Between(Strict):

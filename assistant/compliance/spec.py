@@ -13,7 +13,7 @@ from assistant.compliance.language import DEFAULT_JURISDICTION
 from assistant.compliance.loader import LoadedRule, Problem, RuleSet
 from assistant.compliance.normalise import normalise_phrase
 from assistant.compliance.recognizers import RECOGNIZERS
-from assistant.compliance.rules import Between, Citation, CueCheck
+from assistant.compliance.rules import Between, Citation, CueCheck, TermGroup
 
 
 def citation_text(citation: Citation) -> str:
@@ -27,7 +27,7 @@ def _phrases(values: list[str], lang: str) -> list[str]:
     return [p for p in (normalise_phrase(v, lang) for v in values) if p]
 
 
-def _cue_terms(check: CueCheck | Between, named: dict[str, list[str]], lang: str) -> list[str]:
+def _cue_terms(check: CueCheck | Between | TermGroup, named: dict[str, list[str]], lang: str) -> list[str]:
     """The check's own phrases and those of the cue lists it names, normalised."""
     terms = list(check.phrases)
     for name in check.cues:
@@ -48,7 +48,8 @@ def rule_spec(loaded: LoadedRule, named_cues: dict[str, list[str]], lang: str) -
         "message": getattr(rule.message, lang), "suggestion": getattr(rule.suggestion, lang),
         "citation": citation_text(rule.citation),
         "phrases": _phrases(rule.patterns.phrases, lang),
-        "sequences": [{"all": [_phrases(group, lang) for group in seq.all],
+        "sequences": [{"all": [_phrases(group, lang) if isinstance(group, list)
+                               else _cue_terms(group, named_cues, lang) for group in seq.all],
                        "max_gap": seq.max_gap,
                        "not_between": _cue_terms(seq.not_between, named_cues, lang)
                        if seq.not_between else []}
@@ -88,7 +89,9 @@ def reference_problems(rule_set: RuleSet) -> list[Problem]:
         for lang in loaded.languages:
             named = rule_set.cues.get(lang, {})
             betweens = [s.not_between for s in rule.patterns.sequences if s.not_between]
-            for check in [*rule.unless, *rule.requires, *betweens]:
+            groups = [g for s in rule.patterns.sequences for g in s.all
+                      if not isinstance(g, list)]
+            for check in [*rule.unless, *rule.requires, *betweens, *groups]:
                 for name in check.cues:
                     if name not in named:
                         known = ", ".join(sorted(named)) or "none"

@@ -16,6 +16,7 @@ from assistant.compliance.checker import Checker, build_pipeline, get_checker
 from assistant.compliance.language import detect_language, resolve
 from assistant.compliance.spec import build_spec
 from assistant.compliance.tokenizer import CharTokenizer
+from assistant.errors import RulePackError
 
 
 def rule_ids(checker: Checker, text: str, **kwargs) -> list[str]:
@@ -231,3 +232,23 @@ def test_a_cue_between_the_terms_of_a_sequence_can_switch_it_off(fixture_rules_d
     assert before.check(note)  # a cue inside a match never counted for `unless`
     assert after.check(note) == []
     assert after.check("告诉他同事他欠款五万")  # nothing between the terms: still flagged
+
+
+def test_a_sequence_group_can_name_a_shared_word_class(fixture_rules_dir, tmp_path):
+    folder = _edited_packs(fixture_rules_dir, tmp_path, "cn/conduct.yaml",
+                           "[[告诉, 告知], [同事, 邻居], [欠款, 欠钱]]",
+                           "[[告诉, 告知], {cues: [third_parties], phrases: [邻居]}, [欠款, 欠钱]]")
+    cues = folder / "common" / "cues_zh.yaml"
+    cues.write_text(cues.read_text("utf-8") + "  third_parties: [同事, 领导, 房东]\n", "utf-8")
+    checker = Checker.from_dir(folder)
+    for note in ["告诉他同事他欠款五万", "告知其领导他欠钱", "告诉房东他欠款", "告知邻居其欠钱不还"]:
+        assert [f.rule_id for f in checker.check(note)] == ["cn.privacy.third_party"], note
+    assert checker.check("告诉他朋友他欠款") == []
+
+
+def test_an_unknown_word_class_in_a_sequence_is_named(fixture_rules_dir, tmp_path):
+    folder = _edited_packs(fixture_rules_dir, tmp_path, "cn/conduct.yaml",
+                           "[[告诉, 告知], [同事, 邻居], [欠款, 欠钱]]",
+                           "[[告诉, 告知], {cues: [third_partys]}, [欠款, 欠钱]]")
+    with pytest.raises(RulePackError, match="unknown cue list 'third_partys'"):
+        Checker.from_dir(folder)
