@@ -38,14 +38,14 @@ _WHITESPACE_RUN = "\x00"
 _WHITESPACE = re.compile(r"\s")
 # One space after a character is that token's trailing space; other whitespace runs are tokens.
 _SPACE_OR_RUN = re.compile(r"(?<=\S)( )|(\s+)")
+_SENTENCE_MARK = re.compile("[" + re.escape("".join(sorted(SENTENCE_MARKS))) + "]")
+_CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS | {"/"}))) + "]")
 
 
 def _token_of_whitespace(match: re.Match[str]) -> str:
+    """A single space after a character disappears; a whitespace run stays one token."""
     run = match.group(2)
     return "" if run is None else run if len(run) == 1 else _WHITESPACE_RUN
-
-_SENTENCE_MARK = re.compile("[" + re.escape("".join(sorted(SENTENCE_MARKS))) + "]")
-_CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS | {"/"}))) + "]")
 
 
 def token_string(words: list[str]) -> str | None:
