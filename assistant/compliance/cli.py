@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -281,7 +282,7 @@ def eval_external_command(
     root = path or external.DEFAULT_EXTERNAL_DIR
     datasets = external.selected(dataset)
     # Every file is looked up before anything runs: a missing one fails at once, not after
-    # minutes of checking the others.
+    # the others have been checked.
     files = [(d, external.dataset_file(root, d)) for d in datasets]
     checker = get_checker(_rules_dir(rules_dir))
     reads = [(d, file, d.read(file)) for d, file in files]
@@ -290,7 +291,7 @@ def eval_external_command(
         for d, file, read in reads:
             task = progress.add_task(d.name, total=len(read.items))
             reports.append(external.score(checker, d, file, read,
-                                 on_checked=lambda task=task: progress.advance(task)))
+                                          on_checked=partial(progress.advance, task)))
     if as_json:
         print(json.dumps({"rules_version": checker.version, "path": str(root),
                           "datasets": {r.dataset.name: r.as_dict(errors, EXCERPT_WIDTH)
