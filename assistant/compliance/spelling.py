@@ -42,7 +42,8 @@ MARGIN = 3.0  # over the note's own word
 LEAD = 1.0  # over the next most likely candidate
 UNSEEN_LOG_PROBABILITY = -20.0
 _MEMO_LIMIT = 200_000
-_WORD = re.compile(rf"\b[a-z]{{{MIN_LENGTH},}}\b")
+# A whole word only: not a piece of a masked or clipped word (`motherf'er`, `f**king`).
+_WORD = re.compile(rf"(?<![\w'*@#$%!.-])[a-z]{{{MIN_LENGTH},}}(?![\w'*@#$%!-])")
 
 
 @lru_cache(maxsize=2)

@@ -39,6 +39,12 @@ def test_real_words_and_ambiguous_typos_are_left_alone():
     assert fixer.correction("xreceived") is None  # the first letter is kept
 
 
+def test_pieces_of_masked_words_are_left_alone():
+    fixer = SpellingFixer(["mother", "fucking"])
+    for text in ["motherf'er", "motherf***er", "muthaf*cking"]:
+        assert fixer.fix(normalise(text, "en")).text == normalise(text, "en").text
+
+
 def test_names_are_not_typos():
     fixer = SpellingFixer(["weight", "leads", "received"])
     for text in ["Wright called in at 2pm", "spoke to Mr Wright", "branch in Leeds closed"]:
@@ -71,7 +77,7 @@ def _typo(word: str, rnd: random.Random) -> str:
 def test_rule_examples_keep_their_findings_through_a_typo():
     """One typo in a random word of 5+ letters of English flag examples: without the
     correction a third of them lost their finding (0.66 kept when written, seed 11); with
-    it 0.92 keep it."""
+    it about 0.9 keep it."""
     checker = get_checker(PROJECT_RULES)
     rnd = random.Random(11)
     kept = total = 0
