@@ -180,21 +180,26 @@ COLD_SUBSETS = {  # fine-grained label -> (subset, our ids), as cold/SOURCE.md m
 }
 
 
-def read_cold_test(path: Path) -> Read:
-    """COLD test split: Chinese, checked as cn; the fine-grained label says which subset."""
+def _read_cold(path: Path, column: str, subsets: dict[str, tuple[Subset, frozenset[str]]],
+               expected: str) -> Read:
+    """A COLD split: Chinese, checked as cn; the label `column` says which subset a row is."""
     read = Read()
-    for line, row in _csv_rows(path, ("label", "fine-grained-label", "TEXT"), read):
-        fine = row["fine-grained-label"].strip()
-        if fine not in COLD_SUBSETS:
-            read.skipped.append(f"{_where(path, line)}: fine-grained-label {fine!r} is not "
-                                "0, 1, 2 or 3")
+    for line, row in _csv_rows(path, (column, "TEXT"), read):
+        value = row[column].strip()
+        if value not in subsets:
+            read.skipped.append(f"{_where(path, line)}: {column} {value!r} is not {expected}")
             continue
         if (text := _text(row, "TEXT", path, line, read)) is None:
             continue
-        subset, labels = COLD_SUBSETS[fine]
+        subset, labels = subsets[value]
         read.items.append(Item(line, row[""] if "" in row else str(line), text, "zh", "cn",
                                labels, (subset.name,)))
     return read
+
+
+def read_cold_test(path: Path) -> Read:
+    """COLD test split: the fine-grained label says which subset."""
+    return _read_cold(path, "fine-grained-label", COLD_SUBSETS, "0, 1, 2 or 3")
 
 
 COLD_DEV_SUBSETS = {  # dev has only the coarse label; 1 is insult or profanity, unsplit
@@ -205,18 +210,7 @@ COLD_DEV_SUBSETS = {  # dev has only the coarse label; 1 is insult or profanity,
 
 def read_cold_dev(path: Path) -> Read:
     """COLD dev split: the coarse label only (more real Chinese text for false positives)."""
-    read = Read()
-    for line, row in _csv_rows(path, ("label", "TEXT"), read):
-        label = row["label"].strip()
-        if label not in COLD_DEV_SUBSETS:
-            read.skipped.append(f"{_where(path, line)}: label {label!r} is not 0 or 1")
-            continue
-        if (text := _text(row, "TEXT", path, line, read)) is None:
-            continue
-        subset, labels = COLD_DEV_SUBSETS[label]
-        read.items.append(Item(line, row[""] if "" in row else str(line), text, "zh", "cn",
-                               labels, (subset.name,)))
-    return read
+    return _read_cold(path, "label", COLD_DEV_SUBSETS, "0 or 1")
 
 
 SWSR_CLEAN = Subset("0 not sexist", CLEAN)
