@@ -67,13 +67,13 @@ class Checker:
                           for lang in LANGUAGES}
         # Where every character is a token and the rules are the only pipe, notes are
         # matched on their text, with no Doc (char_matching.py).
-        self.char_matchers = {
-            lang: matcher for lang, matcher in (
-                (lang, CharMatcher(nlp.get_pipe("compliance_rules")))
-                for lang, nlp in self.pipelines.items()
-                if gate and isinstance(nlp.tokenizer, CharTokenizer)
-                and nlp.pipe_names == ["compliance_rules"])
-            if matcher.supported}
+        self.char_matchers: dict[str, CharMatcher] = {}
+        for lang, nlp in self.pipelines.items():
+            if gate and isinstance(nlp.tokenizer, CharTokenizer) and \
+                    nlp.pipe_names == ["compliance_rules"]:
+                matcher = CharMatcher(nlp.get_pipe("compliance_rules"))
+                if matcher.supported:
+                    self.char_matchers[lang] = matcher
         # Misspelt pack words in English notes are corrected before matching (spelling.py).
         self.spelling = {"en": SpellingFixer(pack_words(self.pipelines["en"].get_pipe(
             "compliance_rules")))} if "en" in self.pipelines else {}
